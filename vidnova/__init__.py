@@ -1,0 +1,1 @@
+"""Vidnova: recovery of Ukrainian hromadas through municipal cooperation."""

@@ -1,0 +1,22 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("vidnova.core.urls")),
+    path("hromadas/", include("vidnova.registry.urls")),
+    path("programmes/", include("vidnova.programmes.urls")),
+    path("people/", include("vidnova.accounts.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("api/", include("vidnova.api.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
+
+admin.site.site_header = "Vidnova"
+admin.site.site_title = "Vidnova"
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
