@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from django.contrib.auth.models import AnonymousUser
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import models
 from django.http import Http404
 
@@ -93,7 +93,7 @@ def roles_of(user: AnyUser) -> UserRoles:
         hromada_viewer_of=frozenset(sets["viewer"]),
         expert_of=frozenset(sets["expert"]),
     )
-    user._vidnova_roles = roles  # type: ignore[union-attr]
+    setattr(user, "_vidnova_roles", roles)  # noqa: B010 - a per-request cache on the user object
     return roles
 
 
@@ -221,7 +221,7 @@ def get_for_user(
     """Fetch one object and apply ``require``: the standard way views load what they act on."""
     try:
         obj = queryset.get(**lookup)
-    except (queryset.model.DoesNotExist, ValueError):
+    except (ObjectDoesNotExist, ValueError):
         raise Http404 from None
     require(user, action, obj, visible_with=visible_with)
     return obj

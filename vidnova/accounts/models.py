@@ -16,7 +16,7 @@ from vidnova.core.models import TimeStampedModel
 class VidnovaUserManager(UserManager["User"]):
     """Users sign in with their email address; there is no separate username."""
 
-    def _create_user_object(self, username: str | None, email: str | None, password: str | None, **extra):  # type: ignore[no-untyped-def,override]
+    def _create_user_object(self, username: str | None, email: str | None, password: str | None, **extra):  # type: ignore[no-untyped-def]
         email = self.normalize_email(email)
         user = self.model(email=email, **extra)
         user.set_password(password)
@@ -45,9 +45,9 @@ class User(AbstractUser):
     is_demo = models.BooleanField(_("demo account"), default=False)
 
     USERNAME_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS = []  # noqa: RUF012
 
-    objects = VidnovaUserManager()  # type: ignore[misc,assignment]
+    objects = VidnovaUserManager()  # type: ignore[misc]
 
     class Meta:
         verbose_name = _("user")

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 
 from vidnova.accounts.access import roles_of
 from vidnova.accounts.models import Membership
+from vidnova.core.types import AuthenticatedHttpRequest
 from vidnova.programmes.models import Programme
 from vidnova.registry.models import DutchMunicipality, Hromada, RegistryEdition, TopLevelUnit
 
@@ -31,7 +32,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     memberships = (
         Membership.objects.filter(user=request.user)
         .select_related("programme", "hromada", "hromada__oblast", "organisation")

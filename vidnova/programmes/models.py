@@ -23,14 +23,14 @@ class TranslatedNameMixin(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:
+        return self.name
+
     @property
     def name(self) -> str:
         language = (get_language() or "uk")[:2]
         localized = getattr(self, f"name_{language}", "") or ""
         return localized or self.name_en or self.name_uk
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Programme(TranslatedNameMixin, VersionedModel):
