@@ -178,7 +178,8 @@ ACCOUNT_ADAPTER = "vidnova.accounts.adapters.AccountAdapter"
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Vidnova] "
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": "5/5m/ip,5/5m/key",
+    # Per account 5 failures in 5 minutes; per address more, as a whole office may share one IP.
+    "login_failed": "20/5m/ip,5/5m/key",
     "login": "30/m/ip",
     "reset_password": "5/m/ip,3/m/key",
     "confirm_email": "1/3m/key",
@@ -200,6 +201,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env_str("VIDNOVA_STATIC_ROOT", str(DATA_DIR / "static")))
 MEDIA_ROOT = Path(env_str("VIDNOVA_MEDIA_ROOT", str(DATA_DIR / "media")))
 MEDIA_URL = "/media/"

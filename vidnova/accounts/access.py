@@ -174,11 +174,11 @@ def register_rule(model: type[models.Model], rule: Callable[[UserRoles, Action, 
 
 def can(user: AnyUser, action: Action, obj: models.Model | None = None) -> bool:
     """May ``user`` perform ``action`` on ``obj`` (or, with no object, anywhere on the platform)?"""
+    if user.is_authenticated and user.is_superuser and user.is_active:
+        return True
     roles = roles_of(user)
     if obj is None:
         return _global_rule(roles, action)
-    if user.is_authenticated and user.is_superuser and user.is_active:
-        return True
     rule = _RULES.get(obj._meta.label_lower)
     if rule is None:
         raise LookupError(f"No access rule for {obj._meta.label_lower}; add one with register_rule().")

@@ -45,7 +45,7 @@ class User(AbstractUser):
     is_demo = models.BooleanField(_("demo account"), default=False)
 
     USERNAME_FIELD = "email"
-    REQUIRED_FIELDS = []  # noqa: RUF012
+    REQUIRED_FIELDS = []
 
     objects = VidnovaUserManager()  # type: ignore[misc]
 
@@ -71,11 +71,16 @@ HROMADA_ROLES = {Role.HROMADA_EDITOR, Role.HROMADA_VIEWER}
 ORGANISATION_ROLES = {Role.PARTNER_EXPERT}
 
 # Each role is held in exactly one kind of scope: programme staff in a programme, hromada roles in a
-# hromada, partner experts in their organisation.
+# hromada, partner experts in their organisation. The role lists are spelled out in a fixed order
+# (the order of migration 0002): built from the sets above, their order would change with string
+# hash randomisation and makemigrations would see a different constraint in every process.
+_PROGRAMME_ROLE_VALUES = [Role.PROGRAMME_ADMIN.value, Role.PROGRAMME_COORDINATOR.value]
+_HROMADA_ROLE_VALUES = [Role.HROMADA_VIEWER.value, Role.HROMADA_EDITOR.value]
+_ORGANISATION_ROLE_VALUES = [Role.PARTNER_EXPERT.value]
 _SCOPE_RULE = (
-    Q(role__in=[r.value for r in PROGRAMME_ROLES], programme__isnull=False, hromada__isnull=True, organisation__isnull=True)
-    | Q(role__in=[r.value for r in HROMADA_ROLES], programme__isnull=True, hromada__isnull=False, organisation__isnull=True)
-    | Q(role__in=[r.value for r in ORGANISATION_ROLES], programme__isnull=True, hromada__isnull=True, organisation__isnull=False)
+    Q(role__in=_PROGRAMME_ROLE_VALUES, programme__isnull=False, hromada__isnull=True, organisation__isnull=True)
+    | Q(role__in=_HROMADA_ROLE_VALUES, programme__isnull=True, hromada__isnull=False, organisation__isnull=True)
+    | Q(role__in=_ORGANISATION_ROLE_VALUES, programme__isnull=True, hromada__isnull=True, organisation__isnull=False)
 )
 
 
