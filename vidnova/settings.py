@@ -276,9 +276,12 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    # Every endpoint asks vidnova.accounts.access; writes a view has not declared are refused.
+    "DEFAULT_PERMISSION_CLASSES": ["vidnova.api.permissions.AccessPolicy"],
+    "DEFAULT_PAGINATION_CLASS": "vidnova.api.pagination.Pagination",
     "PAGE_SIZE": 50,
+    # JSON only: the browsable API needs inline script (blocked by the CSP) and is too heavy.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"anon": "600/hour"},
@@ -289,6 +292,7 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {"SecurityStatusEnum": "vidnova.registry.models.SecurityStatus"},
 }
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}

@@ -1,10 +1,19 @@
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
-from rest_framework.routers import DefaultRouter
+from rest_framework.renderers import JSONRenderer
+from rest_framework.routers import APIRootView, DefaultRouter
 
 from vidnova.api import views
 
+
+class RootView(APIRootView):
+    """GET /api/v1/: the address of every list endpoint, as JSON."""
+
+    renderer_classes = [JSONRenderer]
+
+
 router = DefaultRouter()
+router.APIRootView = RootView
 router.register("hromadas", views.HromadaViewSet, basename="hromada")
 router.register("oblasts", views.OblastViewSet, basename="oblast")
 router.register("raions", views.RaionViewSet, basename="raion")

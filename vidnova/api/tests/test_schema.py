@@ -1,0 +1,115 @@
+"""The OpenAPI schema: generated without warnings, valid, and documenting every endpoint with its
+parameters (and their allowed values), bodies, responses and errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+
+from vidnova.api.docs import generate_schema
+from vidnova.registry.models import HromadaType, SecurityStatus
+
+PATHS = {
+    "/api/v1/hromadas/": {"get"},
+    "/api/v1/hromadas/{katottg}/": {"get"},
+    "/api/v1/hromadas/{katottg}/security-status/": {"get", "post"},
+    "/api/v1/oblasts/": {"get"},
+    "/api/v1/oblasts/{katottg}/": {"get"},
+    "/api/v1/raions/": {"get"},
+    "/api/v1/raions/{katottg}/": {"get"},
+    "/api/v1/partner-municipalities/": {"get"},
+    "/api/v1/partner-municipalities/{cbs_code}/": {"get"},
+}
+
+
+@pytest.fixture(scope="module")
+def schema() -> dict[str, Any]:
+    result: dict[str, Any] = generate_schema()
+    return result
+
+
+def parameters(operation: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {parameter["name"]: parameter for parameter in operation["parameters"]}
+
+
+def test_schema_generates_without_warnings_and_is_valid(tmp_path: Path) -> None:
+    # Fails on any drf-spectacular warning or error, and validates against the OpenAPI 3 JSON schema.
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yml"))
+    assert (tmp_path / "schema.yml").read_text(encoding="utf-8").startswith("openapi: 3.")
+
+
+def test_every_endpoint_is_documented(schema: dict[str, Any]) -> None:
+    documented = {path: set(methods) - {"parameters"} for path, methods in schema["paths"].items()}
+    assert documented == PATHS
+    for path, methods in schema["paths"].items():
+        for method, operation in methods.items():
+            assert operation.get("summary"), f"{method} {path} has no summary"
+
+
+def test_hromada_list_parameters(schema: dict[str, Any]) -> None:
+    operation = schema["paths"]["/api/v1/hromadas/"]["get"]
+    params = parameters(operation)
+    assert set(params) == {
+        "q",
+        "oblast",
+        "raion",
+        "type",
+        "security_status",
+        "programme",
+        "as_of",
+        "include_crimea",
+        "page",
+        "page_size",
+    }
+    assert params["security_status"]["schema"]["enum"] == SecurityStatus.values
+    assert params["type"]["schema"]["enum"] == HromadaType.values
+    assert params["as_of"]["schema"]["format"] == "date"
+    assert params["include_crimea"]["schema"] == {"type": "boolean", "default": True}
+    assert params["oblast"]["schema"]["pattern"] == r"^UA\d{17}$"
+    assert all(param["in"] == "query" and param.get("description") for param in params.values())
+    assert set(operation["responses"]) == {"200", "400"}
+    assert operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].endswith(
+        "/PaginatedHromadaList"
+    )
+
+
+def test_security_status_write_is_documented(schema: dict[str, Any]) -> None:
+    operation = schema["paths"]["/api/v1/hromadas/{katottg}/security-status/"]["post"]
+    assert parameters(operation)["katottg"]["in"] == "path"
+    body = operation["requestBody"]["content"]["application/json"]
+    assert body["schema"]["$ref"].endswith("/SecurityStatusSetRequest")
+    assert body["examples"]
+    assert set(operation["responses"]) == {"201", "400", "401", "403", "404"}
+    request = schema["components"]["schemas"]["SecurityStatusSetRequest"]
+    assert set(request["required"]) == {"status", "starts_on"}
+    assert schema["components"]["schemas"]["SecurityStatusEnum"]["enum"] == SecurityStatus.values
+    assert "tokenAuth" in schema["components"]["securitySchemes"]
+
+
+def test_response_fields_are_described(schema: dict[str, Any]) -> None:
+    hromada = schema["components"]["schemas"]["HromadaDetail"]["properties"]
+    for name in ["katottg", "oblast", "admin_center", "area_km2", "security_status", "former_names", "url"]:
+        assert hromada[name].get("description"), name
+    assert hromada["area_km2"]["type"] == "string"
+    assert hromada["latitude"]["type"] == "number"
+    oblast = schema["components"]["schemas"]["Oblast"]["properties"]
+    assert {"iso_3166_2", "category", "raion_count", "hromada_count"} <= set(oblast)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("fmt", ["json", "yaml"])
+def test_schema_is_served_to_anyone(fmt: str) -> None:
+    response = Client().get(reverse("api-schema"), {"format": fmt})
+    assert response.status_code == 200
+    text = response.content.decode()
+    if fmt == "json":
+        assert set(json.loads(text)["paths"]) == set(PATHS)
+    else:
+        assert text.startswith("openapi: 3.")
+        assert "/api/v1/hromadas/{katottg}/security-status/:" in text
