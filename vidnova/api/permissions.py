@@ -16,15 +16,19 @@ declared explicitly, so a write a view forgot to declare is refused.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
-from rest_framework.views import APIView
 
 from vidnova.accounts import access
 from vidnova.accounts.access import Action
+
+if TYPE_CHECKING:
+    # Only for annotations: DRF imports this module (DEFAULT_PERMISSION_CLASSES) while
+    # rest_framework.views is still loading.
+    from rest_framework.views import APIView
 
 
 @dataclass(frozen=True)
