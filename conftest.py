@@ -93,3 +93,25 @@ def clients(world: World) -> dict[str, Client]:
         "expert": client_for(world.expert),
         "outsider": client_for(world.outsider),
     }
+
+
+# --- the real registry in the test database ------------------------------------------------------
+
+from pytest_django import DjangoDbBlocker  # noqa: E402 - belongs to the fixture below
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> None:
+    """pytest-django's database setup, then the real registry (oblasts, raions, all hromadas, the full
+    codifier, Dutch municipalities), loaded once per test session and per xdist worker, each of which
+    has its own database. With --reuse-db the loader sees its checksum and does nothing.
+
+    The loader's own audit entry is removed so tests start with an empty audit log. Tests that use
+    ``transactional_db`` empty every table when they finish, the registry included.
+    """
+    from vidnova.audit.models import AuditEntry
+    from vidnova.registry.services import registry_load
+
+    with django_db_blocker.unblock():
+        registry_load(acting_user=None)
+        AuditEntry.objects.filter(action="registry.loaded").delete()
