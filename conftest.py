@@ -5,10 +5,12 @@ Every view test uses these, and covers at least the outsider and the read-only c
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from vidnova.accounts.models import Role, User
 from vidnova.programmes.models import Organisation, Phase, Programme
@@ -35,6 +37,15 @@ def _activate_totp(user: User) -> None:
     from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
     TOTP.activate(user, generate_totp_secret())
+
+
+@pytest.fixture(autouse=True)
+def _english_outside_requests() -> Iterator[None]:
+    """Code called directly by a test (services, forms) speaks English, the source language, so
+    tests can assert on messages; requests still pick their language as in production (Ukrainian by
+    default), and the i18n tests check the catalogues themselves."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

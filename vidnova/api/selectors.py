@@ -26,7 +26,7 @@ def oblasts() -> QuerySet[TopLevelUnit]:
             raion_count=_count_of(Raion.objects.all(), "oblast"),
             hromada_count=_count_of(Hromada.objects.all(), "oblast"),
         )
-        .order_by("name_uk", "katottg")
+        .order_by("name_sort", "katottg")
     )
 
 
@@ -35,7 +35,7 @@ def raions(*, oblast: str = "") -> QuerySet[Raion]:
     queryset = (
         Raion.objects.select_related("oblast")
         .annotate(hromada_count=_count_of(Hromada.objects.all(), "raion"))
-        .order_by("name_uk", "katottg")
+        .order_by("name_sort", "katottg")
     )
     if oblast:
         queryset = queryset.filter(oblast__katottg=oblast)

@@ -86,7 +86,7 @@ def participants_by_phase(programme: Programme, *, as_of: datetime.date | None =
     participations = (
         Participation.objects.filter(phase__programme=programme)
         .prefetch_related(Prefetch("hromada", queryset=hromadas))
-        .order_by("hromada__name_uk", "hromada__katottg")
+        .order_by("hromada__name_sort", "hromada__katottg")
     )
     by_phase: dict[int, list[Participant]] = {}
     for participation in participations:

@@ -46,6 +46,7 @@ from vidnova.registry.models import (
     UnitFormerName,
     search_key,
 )
+from vidnova.registry.collation import ukrainian_sort_key
 from vidnova.registry.translit import translit
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -59,7 +60,7 @@ DATA_FILES = (OBLASTS_FILE, CODIFIER_FILE, HROMADAS_FILE, MUNICIPALITIES_FILE)
 
 # Part of the checksum: raise it when the way rows are derived from the files changes (search text,
 # transliteration, coordinates), so deployments reload the registry although the files are the same.
-LOADER_VERSION = "1"
+LOADER_VERSION = "2"
 
 # Default security periods for hromadas occupied before the full-scale invasion. They are only
 # written for hromadas that have no period at all, so staff edits are never overridden.
@@ -600,12 +601,12 @@ def apply(data: ReferenceData, *, rename_source: str) -> ApplyStats:
             cache[name] = translit(name)
         return cache[name]
 
-    top_fields = ("category", "name_uk", "name_latin", "name_en", "iso_3166_2")
-    raion_fields = ("oblast_id", "name_uk", "name_latin")
+    top_fields = ("category", "name_uk", "name_latin", "name_en", "name_sort", "iso_3166_2")
+    raion_fields = ("oblast_id", "name_uk", "name_latin", "name_sort")
     hromada_fields = (
         "name_uk", "name_latin", "name_en", "hromada_type", "oblast_id", "raion_id", "admin_center_katottg",
         "admin_center_name", "population_2022", "urban_population_2022", "area_km2", "latitude", "longitude",
-        "settlement_count", "creation_year", "in_crimea", "occupied_before_2022", "search_text",
+        "settlement_count", "creation_year", "in_crimea", "occupied_before_2022", "search_text", "name_sort",
     )  # fmt: skip
     codifier_fields = ("parent_katottg", "category", "name_uk", "name_latin", "hromada_id", "search_text")
     municipality_fields = ("name", "province", "population", "latitude", "longitude", "search_text")
@@ -649,14 +650,22 @@ def apply(data: ReferenceData, *, rename_source: str) -> ApplyStats:
                 parts.extend((name_uk, name_latin))
         return parts
 
-    top = {code: {**values, "name_latin": latin(values["name_uk"])} for code, values in data.top_level.items()}
+    top = {
+        code: {**values, "name_latin": latin(values["name_uk"]), "name_sort": ukrainian_sort_key(values["name_uk"])}
+        for code, values in data.top_level.items()
+    }
     stats.created["top_level_units"], stats.updated["top_level_units"] = _upsert(
         TopLevelUnit, key="katottg", desired=top, stored=stored_top, fields=top_fields
     )
     top_ids = dict(TopLevelUnit.objects.values_list("katottg", "pk"))
 
     raions = {
-        code: {"oblast_id": top_ids[row["oblast"]], "name_uk": row["name_uk"], "name_latin": latin(row["name_uk"])}
+        code: {
+            "oblast_id": top_ids[row["oblast"]],
+            "name_uk": row["name_uk"],
+            "name_latin": latin(row["name_uk"]),
+            "name_sort": ukrainian_sort_key(row["name_uk"]),
+        }
         for code, row in data.raions.items()
     }
     stats.created["raions"], stats.updated["raions"] = _upsert(
@@ -668,6 +677,7 @@ def apply(data: ReferenceData, *, rename_source: str) -> ApplyStats:
     for code, row in data.hromadas.items():
         values = {name: value for name, value in row.items() if name not in {"oblast", "raion"}}
         values["name_latin"] = latin(row["name_uk"])
+        values["name_sort"] = ukrainian_sort_key(row["name_uk"])
         values["oblast_id"] = top_ids[row["oblast"]]
         values["raion_id"] = raion_ids[row["raion"]]
         values["search_text"] = _search_text(

@@ -45,12 +45,13 @@ class TopLevelUnit(TimeStampedModel):
     name_uk = models.CharField(_("name (Ukrainian)"), max_length=200)
     name_latin = models.CharField(_("name (Latin transliteration)"), max_length=200)
     name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    name_sort = models.CharField(max_length=400, editable=False, default="")
     iso_3166_2 = models.CharField(_("ISO 3166-2 code"), max_length=6, unique=True)
 
     class Meta:
         verbose_name = _("oblast")
         verbose_name_plural = _("oblasts")
-        ordering = ["name_uk"]
+        ordering = ["name_sort"]
 
     def __str__(self) -> str:
         return self.name_uk
@@ -61,11 +62,12 @@ class Raion(TimeStampedModel):
     oblast = models.ForeignKey(TopLevelUnit, verbose_name=_("oblast"), on_delete=models.PROTECT, related_name="raions")
     name_uk = models.CharField(_("name (Ukrainian)"), max_length=200)
     name_latin = models.CharField(_("name (Latin transliteration)"), max_length=200)
+    name_sort = models.CharField(max_length=400, editable=False, default="")
 
     class Meta:
         verbose_name = _("raion")
         verbose_name_plural = _("raions")
-        ordering = ["name_uk"]
+        ordering = ["name_sort"]
 
     def __str__(self) -> str:
         return self.name_uk
@@ -82,6 +84,8 @@ class Hromada(TimeStampedModel):
     name_uk = models.CharField(_("name (Ukrainian)"), max_length=200)
     name_latin = models.CharField(_("name (Latin transliteration)"), max_length=200)
     name_en = models.CharField(_("name (English, OCHA COD-AB)"), max_length=200, blank=True)
+    # Ukrainian alphabetical order (see registry.collation).
+    name_sort = models.CharField(max_length=400, editable=False, default="")
     hromada_type = models.CharField(_("type"), max_length=12, choices=HromadaType.choices, blank=True)
     oblast = models.ForeignKey(
         TopLevelUnit, verbose_name=_("oblast"), on_delete=models.PROTECT, related_name="hromadas"
@@ -104,8 +108,11 @@ class Hromada(TimeStampedModel):
     class Meta:
         verbose_name = _("hromada")
         verbose_name_plural = _("hromadas")
-        ordering = ["name_uk", "katottg"]
-        indexes = [models.Index(fields=["oblast", "name_uk"], name="hromada_oblast_name_idx")]
+        ordering = ["name_sort", "katottg"]
+        indexes = [
+            models.Index(fields=["oblast", "name_uk"], name="hromada_oblast_name_idx"),
+            models.Index(fields=["name_sort", "katottg"], name="hromada_sort_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.name_uk

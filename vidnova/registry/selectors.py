@@ -63,7 +63,7 @@ def hromadas(filters: HromadaFilter | None = None) -> QuerySet[Hromada]:
             current_status=security_status_as_of(day),
             in_programme=Exists(Participation.objects.filter(hromada=OuterRef("pk"))),
         )
-        .order_by("name_uk", "katottg")
+        .order_by("name_sort", "katottg")
     )
     if filters.query:
         for word in search_key(filters.query).split():
@@ -112,14 +112,14 @@ def municipalities(query: str = "", province: str = "") -> QuerySet[DutchMunicip
 
 def oblasts() -> QuerySet[TopLevelUnit]:
     """The 27 top-level units (24 oblasts, Crimea, Kyiv, Sevastopol), by Ukrainian name."""
-    return TopLevelUnit.objects.order_by("name_uk")
+    return TopLevelUnit.objects.order_by("name_sort")
 
 
 def raions_of(oblast_katottg: str) -> QuerySet[Raion]:
     """The raions of one oblast (none for an empty code)."""
     if not oblast_katottg:
         return Raion.objects.none()
-    return Raion.objects.filter(oblast__katottg=oblast_katottg).order_by("name_uk")
+    return Raion.objects.filter(oblast__katottg=oblast_katottg).order_by("name_sort")
 
 
 def programmes() -> QuerySet[Programme]:
