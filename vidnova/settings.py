@@ -236,7 +236,9 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Vidnova <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 if "@" not in DEFAULT_FROM_EMAIL:
-    raise ImproperlyConfigured("DEFAULT_FROM_EMAIL must contain an email address, e.g. 'Vidnova <noreply@example.org>'.")
+    raise ImproperlyConfigured(
+        "DEFAULT_FROM_EMAIL must contain an email address, e.g. 'Vidnova <noreply@example.org>'."
+    )
 
 # Security. Behind a TLS-terminating proxy in production; local demo runs over plain HTTP.
 _secure = not (DEBUG or DEMO_MODE)

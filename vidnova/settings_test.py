@@ -5,7 +5,7 @@ import os
 os.environ.setdefault("VIDNOVA_DEMO", "true")
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-that-is-long-enough-to-pass-validation-0123456789")
 
-from vidnova.settings import *  # noqa: E402,F403
+from vidnova.settings import *  # noqa: F403
 
 # Never in production: MD5 keeps user creation fast in tests.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

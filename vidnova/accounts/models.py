@@ -106,7 +106,9 @@ class Membership(TimeStampedModel):
         constraints = [
             models.CheckConstraint(condition=_SCOPE_RULE, name="membership_scope_matches_role"),
             models.UniqueConstraint(
-                fields=["user", "role", "programme"], condition=Q(programme__isnull=False), name="membership_programme_unique"
+                fields=["user", "role", "programme"],
+                condition=Q(programme__isnull=False),
+                name="membership_programme_unique",
             ),
             models.UniqueConstraint(
                 fields=["user", "role", "hromada"], condition=Q(hromada__isnull=False), name="membership_hromada_unique"
@@ -146,7 +148,9 @@ class Invitation(TimeStampedModel):
     organisation = models.ForeignKey("programmes.Organisation", null=True, blank=True, on_delete=models.CASCADE)
     token = models.CharField(max_length=64, unique=True, default=_new_token, editable=False)
     invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    status = models.CharField(_("status"), max_length=12, choices=InvitationStatus.choices, default=InvitationStatus.PENDING)
+    status = models.CharField(
+        _("status"), max_length=12, choices=InvitationStatus.choices, default=InvitationStatus.PENDING
+    )
     expires_at = models.DateTimeField(_("expires"))
     accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
     accepted_by = models.ForeignKey(

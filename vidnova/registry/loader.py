@@ -33,6 +33,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vidnova.core.exceptions import ImportRejected
+from vidnova.registry.collation import ukrainian_sort_key
 from vidnova.registry.models import (
     CodifierCategory,
     CodifierUnit,
@@ -46,7 +47,6 @@ from vidnova.registry.models import (
     UnitFormerName,
     search_key,
 )
-from vidnova.registry.collation import ukrainian_sort_key
 from vidnova.registry.translit import translit
 
 DATA_DIR = Path(__file__).resolve().parent / "data"

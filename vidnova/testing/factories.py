@@ -32,7 +32,7 @@ class UserFactory(factory.django.DjangoModelFactory[User]):
     full_name = factory.Sequence(lambda n: f"Test Person {n}")
     password = factory.PostGenerationMethodCall("set_password", "correct-horse-battery")
 
-    @factory.post_generation
+    @factory.post_generation  # type: ignore[untyped-decorator]
     def verified(obj: User, create: bool, extracted: Any, **kwargs: Any) -> None:
         if create:
             obj.save()

@@ -39,7 +39,7 @@ def en_clients(clients: dict[str, Client]) -> dict[str, Client]:
 @pytest.fixture
 def admin_without_totp(world: World) -> User:
     """A programme administrator who has not set up two-factor authentication yet."""
-    user = factories.UserFactory.create(email="new-admin@example.org")
+    user: User = factories.UserFactory.create(email="new-admin@example.org")
     factories.MembershipFactory.create(user=user, role=Role.PROGRAMME_ADMIN, programme=world.programme)
     return user
 
