@@ -2,6 +2,8 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 
+from vidnova.core import views as core_views
+
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("vidnova.core.urls")),
     path("hromadas/", include("vidnova.registry.urls")),
@@ -9,7 +11,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("people/", include("vidnova.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("api/", include("vidnova.api.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", core_views.set_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]
 

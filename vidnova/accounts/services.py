@@ -537,3 +537,23 @@ def api_token_delete(*, acting_user: AnyUser) -> bool:
         if deleted:
             record(actor=user, action="accounts.api_token.deleted", target=user)
     return deleted
+
+
+@transaction.atomic
+def user_language_set(*, acting_user: User, language: str) -> User:
+    """Remember the interface language a person chose, so it follows them to other devices."""
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError({"language": _("Choose one of the offered languages.")})
+    user = User.objects.select_for_update().get(pk=acting_user.pk)
+    if user.preferred_language != language:
+        before = user.preferred_language
+        user.preferred_language = language
+        user.save(update_fields=["preferred_language"])
+        record(
+            actor=acting_user,
+            action="accounts.language.changed",
+            target=user,
+            changes={"preferred_language": [before, language]},
+        )
+    acting_user.preferred_language = language
+    return user

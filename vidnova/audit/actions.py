@@ -22,6 +22,7 @@ ACTION_LABELS: dict[str, Promise] = {
     "accounts.api_token.created": _("API token created"),
     "accounts.api_token.rotated": _("API token replaced"),
     "accounts.api_token.deleted": _("API token deleted"),
+    "accounts.language.changed": _("Interface language changed"),
     "admin.created": _("Created in the administration"),
     "admin.changed": _("Changed in the administration"),
     "admin.deleted": _("Deleted in the administration"),

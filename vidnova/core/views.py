@@ -1,15 +1,18 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.db.models import Count, Sum
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
+from django.views.i18n import set_language as django_set_language
 
 from vidnova.accounts.access import roles_of
 from vidnova.accounts.models import Membership
+from vidnova.accounts.services import user_language_set
 from vidnova.core.types import AuthenticatedHttpRequest
 from vidnova.programmes.models import Programme
 from vidnova.registry.models import DutchMunicipality, Hromada, RegistryEdition, TopLevelUnit
@@ -58,3 +61,13 @@ def health(request: HttpRequest) -> JsonResponse:
         cursor.execute("SELECT 1")
         cursor.fetchone()
     return JsonResponse({"status": "ok"})
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Django's language switch (cookie), plus the signed-in person's stored preference."""
+    response = django_set_language(request)
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        user_language_set(acting_user=request.user, language=language)
+    return response
