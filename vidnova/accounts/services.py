@@ -304,7 +304,7 @@ def invitation_accept(
     """
     with transaction.atomic():
         invitation = (
-            Invitation.objects.select_for_update()
+            Invitation.objects.select_for_update(of=("self",))
             .select_related("programme", "hromada", "organisation", "invited_by")
             .filter(token=token)
             .first()
@@ -421,7 +421,7 @@ def invitation_revoke(*, acting_user: AnyUser, invitation: Invitation) -> Invita
     actor = _require_user(acting_user)
     with transaction.atomic():
         locked = (
-            Invitation.objects.select_for_update()
+            Invitation.objects.select_for_update(of=("self",))
             .select_related("programme", "hromada", "organisation")
             .filter(pk=invitation.pk)
             .first()
@@ -457,7 +457,7 @@ def membership_remove(*, acting_user: AnyUser, membership: Membership) -> None:
     actor = _require_user(acting_user)
     with transaction.atomic():
         locked = (
-            Membership.objects.select_for_update()
+            Membership.objects.select_for_update(of=("self",))
             .select_related("user", "programme", "hromada", "organisation")
             .filter(pk=membership.pk)
             .first()

@@ -13,9 +13,14 @@ class UkrainianFirstLocaleMiddleware(LocaleMiddleware):
     account. The browser's Accept-Language header is not used: many hromada offices run browsers set
     to English or Russian, and the platform's first language is Ukrainian. Placed after the
     authentication middleware so the account preference is available.
+
+    The API is the exception: programs ask for a language with Accept-Language, as HTTP intends.
     """
 
     def process_request(self, request: HttpRequest) -> None:
+        if request.path_info.startswith("/api/v1/"):
+            super().process_request(request)
+            return
         supported = dict(settings.LANGUAGES)
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
         if chosen not in supported:
