@@ -308,7 +308,9 @@ def security_status_correct(
         raise ValidationError({"ends_on": _("The end date must be after the start date.")})
     with transaction.atomic():
         _lock_hromadas([period.hromada_id])
-        current = SecurityStatusPeriod.objects.select_for_update(of=("self",)).select_related("hromada").get(pk=period.pk)
+        current = (
+            SecurityStatusPeriod.objects.select_for_update(of=("self",)).select_related("hromada").get(pk=period.pk)
+        )
         check_version(current, expected_version=expected_version)
         others = SecurityStatusPeriod.objects.filter(hromada_id=current.hromada_id).exclude(pk=current.pk)
         for other in others.order_by("starts_on"):

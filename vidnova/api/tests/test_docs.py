@@ -20,6 +20,8 @@ def _english(client: Client) -> Client:
     """Pages speak Ukrainian unless the person chose a language with the switcher (its cookie)."""
     client.cookies["vidnova_language"] = "en"
     return client
+
+
 STATIC = Path(settings.BASE_DIR)
 
 
