@@ -39,8 +39,9 @@ class User(AbstractUser):
     username = None  # type: ignore[assignment]
     email = models.EmailField(_("email address"), unique=True)
     full_name = models.CharField(_("full name"), max_length=200, blank=True)
+    # Empty until the person chooses; the interface is Ukrainian until then.
     preferred_language = models.CharField(
-        _("preferred language"), max_length=5, choices=settings.LANGUAGES, default="uk"
+        _("preferred language"), max_length=5, choices=settings.LANGUAGES, blank=True, default=""
     )
     is_demo = models.BooleanField(_("demo account"), default=False)
 
