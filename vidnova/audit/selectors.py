@@ -31,3 +31,19 @@ def history_for_hromada(hromada: models.Model) -> QuerySet[AuditEntry]:
         .select_related("actor")
         .order_by("-occurred_at", "-id")
     )
+
+
+def history_for_programme(programme: models.Model) -> QuerySet[AuditEntry]:
+    """Entries about the programme itself and about hromadas joining or leaving its phases."""
+    content_type = ContentType.objects.get_for_model(programme, for_concrete_model=True)
+    return (
+        AuditEntry.objects.filter(
+            models.Q(content_type=content_type, object_id=str(programme.pk))
+            | models.Q(
+                action__startswith="programmes.participation.",
+                data__programme=getattr(programme, "slug", None),
+            )
+        )
+        .select_related("actor")
+        .order_by("-occurred_at", "-id")
+    )

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from vidnova.accounts import access
 from vidnova.accounts.access import Action
+from vidnova.audit.selectors import history_for, history_for_programme
 from vidnova.core.exceptions import EditConflict
 from vidnova.core.types import AuthenticatedHttpRequest
 from vidnova.programmes import selectors, services
@@ -23,6 +24,7 @@ from vidnova.programmes.forms import OrganisationForm, ParticipationAddForm
 from vidnova.programmes.models import Organisation, Participation, Programme
 
 PROGRAMMES_PER_PAGE = 25
+HISTORY_LIMIT = 20  # the latest changes; the full log is in the administration
 
 
 @require_GET
@@ -44,6 +46,10 @@ def _programme_page(
         "organisation_groups": selectors.organisations_by_kind(programme),
         "can_edit": can_edit,
         "form": form if can_edit else None,
+        # The change history is internal: programme staff only.
+        "history": history_for_programme(programme)[:HISTORY_LIMIT]
+        if access.can(request.user, Action.VIEW_PRIVATE, programme)
+        else None,
     }
     return render(request, "programmes/programme_detail.html", context, status=status)
 
@@ -110,11 +116,14 @@ def participation_remove(request: AuthenticatedHttpRequest, slug: str, participa
 @require_GET
 def organisation_detail(request: HttpRequest, organisation_id: int) -> HttpResponse:
     organisation = access.get_for_user(request.user, selectors.organisation_by_id(organisation_id), Action.VIEW)
+    can_view_private = access.can(request.user, Action.VIEW_PRIVATE, organisation)
     context = {
         "nav": "programmes",
         "organisation": organisation,
-        "can_view_members": access.can(request.user, Action.VIEW_PRIVATE, organisation),
+        "can_view_members": can_view_private,
         "can_edit": access.can(request.user, Action.EDIT, organisation),
+        # Staff and the organisation's own experts see who changed its profile.
+        "history": history_for(organisation)[:HISTORY_LIMIT] if can_view_private else None,
     }
     return render(request, "programmes/organisation_detail.html", context)
 
