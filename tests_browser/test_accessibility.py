@@ -1,0 +1,99 @@
+"""WCAG 2.2 A/AA checks of the main pages with axe-core, in Ukrainian and English.
+
+axe-core (MPL-2.0, tests_browser/vendor/) is injected into the page by the test only; the product
+never serves it. The test context bypasses the page's CSP for that injection alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
+
+AXE = Path(__file__).parent / "vendor" / "axe-4.14.1.min.js"
+BUCHANSKA = "UA32080070000050759"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+PUBLIC_PAGES = [
+    "/",
+    "/hromadas/",
+    "/hromadas/?q=Buchanska",
+    f"/hromadas/{BUCHANSKA}/",
+    "/hromadas/map/?oblast=UA32000000000030281",
+    "/hromadas/partner-municipalities/",
+    "/hromadas/partner-municipalities/GM0363/",
+    "/programmes/recovery-ua-nl/",
+    "/accounts/login/",
+    "/accounts/password/reset/",
+    "/api/docs/",
+    "/data-sources/",
+]
+SIGNED_IN_PAGES = [
+    "/dashboard/",
+    f"/hromadas/{BUCHANSKA}/",
+    "/people/invitations/new/",
+    "/hromadas/security-status/import/",
+    "/programmes/recovery-ua-nl/",
+]
+
+
+@pytest.fixture
+def axe_page(browser: Browser, live_server: Any, transactional_db: None) -> Iterator[tuple[Page, str]]:
+    context = browser.new_context(bypass_csp=True, viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(20_000)
+    yield context.new_page(), live_server.url
+    context.close()
+
+
+@pytest.fixture
+def demo(registry: None) -> None:
+    from vidnova.programmes.demo import demo_create
+
+    demo_create()
+
+
+def _violations(page: Page) -> list[str]:
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
+    )
+    problems = []
+    for violation in result["violations"]:
+        targets = ", ".join(str(node["target"]) for node in violation["nodes"][:5])
+        problems.append(f"{violation['id']} ({violation['impact']}): {violation['help']} — {targets}")
+    return problems
+
+
+def _check(page: Page, base_url: str, paths: list[str], language: str) -> dict[str, list[str]]:
+    page.context.add_cookies([{"name": "vidnova_language", "value": language, "url": base_url}])
+    found: dict[str, list[str]] = {}
+    for path in paths:
+        response = page.goto(base_url + path)
+        assert response is not None
+        assert response.status == 200, path
+        problems = _violations(page)
+        if problems:
+            found[path] = problems
+    return found
+
+
+@pytest.mark.parametrize("language", ["uk", "en"])
+def test_public_pages_meet_wcag_aa(axe_page: tuple[Page, str], demo: None, language: str) -> None:
+    page, base_url = axe_page
+    assert _check(page, base_url, PUBLIC_PAGES, language) == {}
+
+
+def test_signed_in_pages_meet_wcag_aa(axe_page: tuple[Page, str], demo: None) -> None:
+    page, base_url = axe_page
+    page.goto(base_url + "/accounts/login/")
+    page.fill("input[name=login]", "coordinator@demo.vidnova.local")
+    page.fill("input[name=password]", "vidnova-demo-2026")
+    page.locator("main form button[type=submit]").first.click()
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+    assert _check(page, base_url, SIGNED_IN_PAGES, "uk") == {}
