@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
 
@@ -60,9 +59,7 @@ def demo(registry: None) -> None:
 
 def _violations(page: Page) -> list[str]:
     page.add_script_tag(path=str(AXE))
-    result = page.evaluate(
-        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
-    )
+    result = page.evaluate("async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS)
     problems = []
     for violation in result["violations"]:
         targets = ", ".join(str(node["target"]) for node in violation["nodes"][:5])
