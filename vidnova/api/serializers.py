@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -34,6 +35,13 @@ KATOTTG_ERROR = _("Enter a KATOTTG code: “UA” followed by 17 digits, e.g. UA
 def _katottg_parameter(help_text: Any) -> serializers.RegexField:
     return serializers.RegexField(
         KATOTTG_PATTERN, required=False, help_text=help_text, error_messages={"invalid": KATOTTG_ERROR}
+    )
+
+
+def coordinate_field(help_text: StrOrPromise) -> serializers.DecimalField:
+    """A read-only WGS 84 coordinate, as a JSON number (the registry stores 6 decimals)."""
+    return serializers.DecimalField(
+        max_digits=9, decimal_places=6, coerce_to_string=False, read_only=True, allow_null=True, help_text=help_text
     )
 
 
@@ -180,22 +188,8 @@ class HromadaSerializer(serializers.ModelSerializer[Hromada]):
         allow_null=True,
         help_text=_("Area in km², as a decimal string; null if unknown."),
     )
-    latitude = serializers.DecimalField(
-        max_digits=9,
-        decimal_places=6,
-        coerce_to_string=False,
-        read_only=True,
-        allow_null=True,
-        help_text=_("Latitude (WGS 84); null if unknown."),
-    )
-    longitude = serializers.DecimalField(
-        max_digits=9,
-        decimal_places=6,
-        coerce_to_string=False,
-        read_only=True,
-        allow_null=True,
-        help_text=_("Longitude (WGS 84); null if unknown."),
-    )
+    latitude = coordinate_field(_("Latitude (WGS 84); null if unknown."))
+    longitude = coordinate_field(_("Longitude (WGS 84); null if unknown."))
     security_status = serializers.SerializerMethodField(
         help_text=_("Security status today, or on the as_of date; “none” when no status is recorded.")
     )
@@ -334,22 +328,8 @@ class RaionSerializer(serializers.ModelSerializer[Raion]):
 
 
 class DutchMunicipalitySerializer(serializers.ModelSerializer[DutchMunicipality]):
-    latitude = serializers.DecimalField(
-        max_digits=9,
-        decimal_places=6,
-        coerce_to_string=False,
-        read_only=True,
-        allow_null=True,
-        help_text=_("Latitude (WGS 84); null if unknown."),
-    )
-    longitude = serializers.DecimalField(
-        max_digits=9,
-        decimal_places=6,
-        coerce_to_string=False,
-        read_only=True,
-        allow_null=True,
-        help_text=_("Longitude (WGS 84); null if unknown."),
-    )
+    latitude = coordinate_field(_("Latitude (WGS 84); null if unknown."))
+    longitude = coordinate_field(_("Longitude (WGS 84); null if unknown."))
     url = serializers.SerializerMethodField(help_text=_("Address of the municipality’s page on this site."))
 
     class Meta:
