@@ -12,10 +12,7 @@ from conftest import World
 from vidnova.audit.models import AuditEntry
 from vidnova.registry import services
 
-
-@pytest.fixture(autouse=True)
-def _english(settings: Any) -> None:
-    settings.LANGUAGE_CODE = "en"
+pytestmark = pytest.mark.usefixtures("english_pages")
 
 
 def _url(katottg: str) -> str:

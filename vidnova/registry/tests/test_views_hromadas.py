@@ -16,7 +16,8 @@ from django.urls import reverse
 
 from conftest import World
 from vidnova.programmes.models import Organisation
-from vidnova.registry.models import Hromada, SecurityStatus, SecurityStatusPeriod, UnitFormerName
+from vidnova.registry.models import Hromada, SecurityStatus, UnitFormerName
+from vidnova.testing.factories import SecurityStatusPeriodFactory
 
 BUCHANSKA = "UA32080070000050759"
 SAMARIVSKA = "UA12100070000011492"  # formerly Новомосковська (Novomoskovska)
@@ -28,23 +29,7 @@ SAMARIVSKYI_RAION = "UA12100000000039307"  # Dnipropetrovsk oblast
 LIST_URL = "/hromadas/"
 
 
-@pytest.fixture(autouse=True)
-def _english(settings: Any) -> None:
-    """Assert on the English source text, whatever translations exist."""
-    settings.LANGUAGE_CODE = "en"
-
-
-def _period(
-    hromada: Hromada,
-    *,
-    status: str = SecurityStatus.POSSIBLE_HOSTILITIES,
-    starts_on: datetime.date = datetime.date(2024, 1, 1),
-    ends_on: datetime.date | None = None,
-    source: str = "",
-) -> SecurityStatusPeriod:
-    return SecurityStatusPeriod.objects.create(
-        hromada=hromada, status=status, starts_on=starts_on, ends_on=ends_on, source=source
-    )
+pytestmark = pytest.mark.usefixtures("english_pages")
 
 
 def _names(response: Any) -> list[str]:
@@ -134,7 +119,9 @@ def test_type_filter(clients: dict[str, Client]) -> None:
 
 def test_security_status_filter_and_badge(clients: dict[str, Client], world: World) -> None:
     bucha = Hromada.objects.get(katottg=BUCHANSKA)
-    _period(bucha, status=SecurityStatus.ACTIVE_HOSTILITIES, starts_on=datetime.date(2024, 1, 1))
+    SecurityStatusPeriodFactory.create(
+        hromada=bucha, status=SecurityStatus.ACTIVE_HOSTILITIES, starts_on=datetime.date(2024, 1, 1)
+    )
     response = clients["anonymous"].get(LIST_URL, {"status": "active_hostilities", "oblast": KYIV_OBLAST})
     assert _codes(response) == [BUCHANSKA]
     assert '<span class="badge status-active_hostilities">active hostilities</span>' in response.content.decode()
@@ -306,7 +293,7 @@ def test_no_empty_plans_section(clients: dict[str, Client], world: World) -> Non
 def test_programme_staff_get_the_status_form_and_correction_links(
     clients: dict[str, Client], world: World, persona: str
 ) -> None:
-    period = _period(world.hromada)
+    period = SecurityStatusPeriodFactory.create(hromada=world.hromada)
     html = clients[persona].get(world.hromada.get_absolute_url()).content.decode()
     assert f'action="/hromadas/{world.hromada.katottg}/security-status/"' in html
     assert f"/hromadas/{world.hromada.katottg}/security-status/{period.pk}/" in html
@@ -316,7 +303,7 @@ def test_programme_staff_get_the_status_form_and_correction_links(
 
 @pytest.mark.parametrize("persona", ["viewer", "editor"])
 def test_members_see_private_links_but_no_status_form(clients: dict[str, Client], world: World, persona: str) -> None:
-    _period(world.hromada)
+    SecurityStatusPeriodFactory.create(hromada=world.hromada)
     html = clients[persona].get(world.hromada.get_absolute_url()).content.decode()
     assert "/security-status/" not in html
     assert reverse("accounts:hromada-members", kwargs={"katottg": world.hromada.katottg}) in html
@@ -340,7 +327,9 @@ def test_detail_queries_are_bounded(
     clients: dict[str, Client], world: World, django_assert_max_num_queries: Any
 ) -> None:
     for year in range(2020, 2024):
-        _period(world.hromada, starts_on=datetime.date(year, 1, 1), ends_on=datetime.date(year + 1, 1, 1))
+        SecurityStatusPeriodFactory.create(
+            hromada=world.hromada, starts_on=datetime.date(year, 1, 1), ends_on=datetime.date(year + 1, 1, 1)
+        )
     for number in range(3):
         organisation = Organisation.objects.create(
             kind="ngo", hromada=world.hromada, name_uk=f"Організація {number}", name_en=f"Organisation {number}"

@@ -13,29 +13,15 @@ from django.urls import reverse
 
 from conftest import World
 from vidnova.programmes.models import Participation
-from vidnova.registry.models import Hromada, SecurityStatus, SecurityStatusPeriod
+from vidnova.registry.models import Hromada, SecurityStatus
+from vidnova.testing.factories import SecurityStatusPeriodFactory
 
 MAP_URL = "/hromadas/map/"
 KYIV_OBLAST = "UA32000000000030281"
 BUCHANSKA = "UA32080070000050759"
 
 
-@pytest.fixture(autouse=True)
-def _english(settings: Any) -> None:
-    settings.LANGUAGE_CODE = "en"
-
-
-def _period(
-    hromada: Hromada,
-    *,
-    status: str = SecurityStatus.POSSIBLE_HOSTILITIES,
-    starts_on: datetime.date = datetime.date(2024, 1, 1),
-    ends_on: datetime.date | None = None,
-    source: str = "",
-) -> SecurityStatusPeriod:
-    return SecurityStatusPeriod.objects.create(
-        hromada=hromada, status=status, starts_on=starts_on, ends_on=ends_on, source=source
-    )
+pytestmark = pytest.mark.usefixtures("english_pages")
 
 
 def _dot_codes(html: str) -> list[str]:
@@ -92,7 +78,9 @@ def test_the_map_has_every_outline_and_needs_no_script_or_other_host(clients: di
 
 def test_dots_are_coloured_by_status_and_participants_ringed(clients: dict[str, Client], world: World) -> None:
     bucha = Hromada.objects.get(katottg=BUCHANSKA)
-    _period(bucha, status=SecurityStatus.ACTIVE_HOSTILITIES, starts_on=datetime.date(2024, 1, 1))
+    SecurityStatusPeriodFactory.create(
+        hromada=bucha, status=SecurityStatus.ACTIVE_HOSTILITIES, starts_on=datetime.date(2024, 1, 1)
+    )
     Participation.objects.create(phase=world.phase, hromada=bucha)
     html = clients["anonymous"].get(MAP_URL).content.decode()
     assert re.search(
@@ -120,7 +108,9 @@ def test_oblast_filter_zooms_and_keeps_the_oblasts_dots(clients: dict[str, Clien
 
 def test_status_and_programme_filters(clients: dict[str, Client], world: World) -> None:
     bucha = Hromada.objects.get(katottg=BUCHANSKA)
-    _period(bucha, status=SecurityStatus.ACTIVE_HOSTILITIES, starts_on=datetime.date(2024, 1, 1))
+    SecurityStatusPeriodFactory.create(
+        hromada=bucha, status=SecurityStatus.ACTIVE_HOSTILITIES, starts_on=datetime.date(2024, 1, 1)
+    )
     active = clients["anonymous"].get(MAP_URL, {"status": "active_hostilities"}).content.decode()
     assert _dot_codes(active) == [BUCHANSKA]
     in_programme = clients["anonymous"].get(MAP_URL, {"programme": world.programme.slug})

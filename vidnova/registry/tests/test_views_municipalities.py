@@ -18,9 +18,7 @@ LIST_URL = "/hromadas/partner-municipalities/"
 THE_HAGUE = "GM0518"
 
 
-@pytest.fixture(autouse=True)
-def _english(settings: Any) -> None:
-    settings.LANGUAGE_CODE = "en"
+pytestmark = pytest.mark.usefixtures("english_pages")
 
 
 def _codes(response: Any) -> list[str]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -12,28 +11,14 @@ from django.test import Client
 from conftest import World
 from vidnova.audit.models import AuditEntry
 from vidnova.registry.models import Hromada, SecurityStatus, SecurityStatusPeriod
+from vidnova.testing.factories import SecurityStatusPeriodFactory
 
 BUCHANSKA = "UA32080070000050759"
 SAMARIVSKA = "UA12100070000011492"
 IMPORT_URL = "/hromadas/security-status/import/"
 
 
-@pytest.fixture(autouse=True)
-def _english(settings: Any) -> None:
-    settings.LANGUAGE_CODE = "en"
-
-
-def _period(
-    hromada: Hromada,
-    *,
-    status: str = SecurityStatus.POSSIBLE_HOSTILITIES,
-    starts_on: datetime.date = datetime.date(2024, 1, 1),
-    ends_on: datetime.date | None = None,
-    source: str = "",
-) -> SecurityStatusPeriod:
-    return SecurityStatusPeriod.objects.create(
-        hromada=hromada, status=status, starts_on=starts_on, ends_on=ends_on, source=source
-    )
+pytestmark = pytest.mark.usefixtures("english_pages")
 
 
 def _set_url(hromada: Hromada) -> str:
@@ -57,7 +42,9 @@ def test_staff_see_the_form(clients: dict[str, Client], world: World, persona: s
 
 
 def test_staff_set_a_status(clients: dict[str, Client], world: World) -> None:
-    previous = _period(world.hromada, status=SecurityStatus.POSSIBLE_HOSTILITIES, starts_on=datetime.date(2024, 1, 1))
+    previous = SecurityStatusPeriodFactory.create(
+        hromada=world.hromada, status=SecurityStatus.POSSIBLE_HOSTILITIES, starts_on=datetime.date(2024, 1, 1)
+    )
     response = clients["coordinator"].post(
         _set_url(world.hromada),
         {"status": "active_hostilities", "starts_on": "2025-03-01", "source": "Order No. 376", "note": "Shelling"},
@@ -95,7 +82,7 @@ def test_invalid_input_is_shown_next_to_the_field_and_nothing_is_saved(
 
 
 def test_the_services_refusal_is_shown_next_to_the_field(clients: dict[str, Client], world: World) -> None:
-    _period(world.hromada, starts_on=datetime.date(2025, 1, 1))
+    SecurityStatusPeriodFactory.create(hromada=world.hromada, starts_on=datetime.date(2025, 1, 1))
     response = clients["coordinator"].post(
         _set_url(world.hromada), {"status": "active_hostilities", "starts_on": "2024-06-01"}
     )
@@ -132,7 +119,7 @@ def test_unknown_hromada_is_404(clients: dict[str, Client]) -> None:
 
 
 def test_correction_form_carries_the_version(clients: dict[str, Client], world: World) -> None:
-    period = _period(world.hromada, source="Order 1")
+    period = SecurityStatusPeriodFactory.create(hromada=world.hromada, source="Order 1")
     response = clients["coordinator"].get(_edit_url(period))
     assert response.status_code == 200
     html = response.content.decode()
@@ -142,7 +129,7 @@ def test_correction_form_carries_the_version(clients: dict[str, Client], world: 
 
 
 def test_staff_correct_a_period(clients: dict[str, Client], world: World) -> None:
-    period = _period(world.hromada, status=SecurityStatus.POSSIBLE_HOSTILITIES)
+    period = SecurityStatusPeriodFactory.create(hromada=world.hromada, status=SecurityStatus.POSSIBLE_HOSTILITIES)
     response = clients["coordinator"].post(
         _edit_url(period),
         {
@@ -166,7 +153,7 @@ def test_staff_correct_a_period(clients: dict[str, Client], world: World) -> Non
 
 
 def test_a_stale_version_shows_the_conflict_and_keeps_what_was_typed(clients: dict[str, Client], world: World) -> None:
-    period = _period(world.hromada, source="Order 1")
+    period = SecurityStatusPeriodFactory.create(hromada=world.hromada, source="Order 1")
     loaded_version = period.version
     # Someone else saves first.
     SecurityStatusPeriod.objects.filter(pk=period.pk).update(source="Order 2 (their edit)", version=loaded_version + 1)
@@ -211,8 +198,10 @@ def test_a_stale_version_shows_the_conflict_and_keeps_what_was_typed(clients: di
 
 
 def test_an_overlap_is_refused_above_the_form(clients: dict[str, Client], world: World) -> None:
-    first = _period(world.hromada, starts_on=datetime.date(2024, 1, 1), ends_on=datetime.date(2024, 6, 1))
-    _period(world.hromada, starts_on=datetime.date(2024, 6, 1))
+    first = SecurityStatusPeriodFactory.create(
+        hromada=world.hromada, starts_on=datetime.date(2024, 1, 1), ends_on=datetime.date(2024, 6, 1)
+    )
+    SecurityStatusPeriodFactory.create(hromada=world.hromada, starts_on=datetime.date(2024, 6, 1))
     response = clients["coordinator"].post(
         _edit_url(first),
         {"status": "possible_hostilities", "starts_on": "2024-01-01", "ends_on": "2024-09-01", "version": 1},
@@ -224,7 +213,7 @@ def test_an_overlap_is_refused_above_the_form(clients: dict[str, Client], world:
 
 
 def test_end_before_start_is_refused(clients: dict[str, Client], world: World) -> None:
-    period = _period(world.hromada)
+    period = SecurityStatusPeriodFactory.create(hromada=world.hromada)
     response = clients["coordinator"].post(
         _edit_url(period), {"status": "none", "starts_on": "2024-01-01", "ends_on": "2023-01-01", "version": 1}
     )
@@ -233,14 +222,14 @@ def test_end_before_start_is_refused(clients: dict[str, Client], world: World) -
 
 
 def test_a_period_of_another_hromada_is_404(clients: dict[str, Client], world: World) -> None:
-    period = _period(world.other_hromada)
+    period = SecurityStatusPeriodFactory.create(hromada=world.other_hromada)
     response = clients["coordinator"].get(f"/hromadas/{world.hromada.katottg}/security-status/{period.pk}/")
     assert response.status_code == 404
 
 
 @pytest.mark.parametrize("persona", ["viewer", "editor", "outsider"])
 def test_others_cannot_correct(clients: dict[str, Client], world: World, persona: str) -> None:
-    period = _period(world.hromada)
+    period = SecurityStatusPeriodFactory.create(hromada=world.hromada)
     assert clients[persona].get(_edit_url(period)).status_code == 403
     response = clients[persona].post(
         _edit_url(period), {"status": "none", "starts_on": "2024-01-01", "version": period.version}
@@ -251,7 +240,7 @@ def test_others_cannot_correct(clients: dict[str, Client], world: World, persona
 
 
 def test_anonymous_cannot_correct(clients: dict[str, Client], world: World) -> None:
-    period = _period(world.hromada)
+    period = SecurityStatusPeriodFactory.create(hromada=world.hromada)
     response = clients["anonymous"].post(_edit_url(period), {"status": "none", "starts_on": "2024-01-01", "version": 1})
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")

@@ -14,9 +14,7 @@ BUCHANSKA = "UA32080070000050759"
 BUCHA_CITY = "UA32080070010087821"
 
 
-@pytest.fixture(autouse=True)
-def _english(settings: Any) -> None:
-    settings.LANGUAGE_CODE = "en"
+pytestmark = pytest.mark.usefixtures("english_pages")
 
 
 def _values(response: Any) -> list[str]:
