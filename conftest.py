@@ -56,6 +56,7 @@ def world(db: None) -> World:
     other_hromada = factories.HromadaFactory()
     factories.ParticipationFactory(phase=phase, hromada=hromada)
     organisation = factories.OrganisationFactory(kind="safety_region", name_en="Test Safety Region")
+    organisation.programmes.add(programme)  # its experts review the programme's plans
 
     admin = factories.UserFactory(email="admin@example.org")
     _activate_totp(admin)  # administrators must have two-factor authentication

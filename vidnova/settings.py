@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "vidnova.accounts",
     "vidnova.registry",
     "vidnova.programmes",
+    "vidnova.plans",
     "vidnova.api",
 ]
 

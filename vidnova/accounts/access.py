@@ -23,6 +23,7 @@ from django.db import models
 from django.http import Http404
 
 from vidnova.accounts.models import PROGRAMME_ROLES, Membership, Role, User
+from vidnova.programmes.models import Organisation
 
 AnyUser = User | AnonymousUser
 M = TypeVar("M", bound=models.Model)
@@ -32,6 +33,7 @@ class Action(enum.StrEnum):
     VIEW = "view"  # see the object (public objects: everyone)
     VIEW_PRIVATE = "view_private"  # members, history and other internal parts
     EDIT = "edit"
+    COMMENT = "comment"  # review comments on drafts (plans)
     MANAGE_SECURITY_STATUS = "manage_security_status"
     MANAGE_MEMBERS = "manage_members"
     ADMINISTER = "administer"
@@ -44,6 +46,8 @@ class UserRoles:
     hromada_editor_of: frozenset[int] = field(default_factory=frozenset)
     hromada_viewer_of: frozenset[int] = field(default_factory=frozenset)
     expert_of: frozenset[int] = field(default_factory=frozenset)
+    # Programmes that the partner expert's organisations take part in (their experts review its plans).
+    expert_programme_of: frozenset[int] = field(default_factory=frozenset)
 
     @property
     def is_programme_admin(self) -> bool:
@@ -86,7 +90,15 @@ def roles_of(user: AnyUser) -> UserRoles:
             sets["viewer"].add(hromada_id)
         elif role == Role.PARTNER_EXPERT:
             sets["expert"].add(organisation_id)
+    expert_programmes: set[int] = set()
+    if sets["expert"]:
+        expert_programmes = set(
+            Organisation.programmes.through.objects.filter(organisation_id__in=sets["expert"]).values_list(
+                "programme_id", flat=True
+            )
+        )
     roles = UserRoles(
+        expert_programme_of=frozenset(expert_programmes),
         programme_admin_of=frozenset(sets["admin"]),
         programme_staff_of=frozenset(sets["staff"]),
         hromada_editor_of=frozenset(sets["editor"]),

@@ -10,6 +10,7 @@ from typing import Any
 import factory
 
 from vidnova.accounts.models import Membership, Role, User
+from vidnova.plans.models import Plan
 from vidnova.programmes.models import Field, Organisation, OrganisationKind, Participation, Phase, Programme
 from vidnova.registry.models import (
     DutchMunicipality,
@@ -151,3 +152,32 @@ class MembershipFactory(factory.django.DjangoModelFactory[Membership]):
 
     user = factory.SubFactory(UserFactory)
     role = Role.HROMADA_VIEWER
+
+
+def make_plan(
+    hromada: Hromada,
+    *,
+    programme: Programme | None = None,
+    plan_type: str = "local_recovery_plan",
+    state: str | None = None,
+    title_uk: str = "План відновлення",
+    title_en: str = "Recovery plan",
+) -> Plan:
+    """A plan made by the real service (version 1, every section, the checklist), optionally put
+    straight into ``state`` for tests that start mid-workflow."""
+    from vidnova.plans.services.plans import plan_create
+
+    plan = plan_create(
+        acting_user=None,
+        hromada=hromada,
+        programme=programme,
+        plan_type=plan_type,
+        title_uk=title_uk,
+        title_en=title_en,
+        starts_on=datetime.date(2025, 1, 1),
+        ends_on=datetime.date(2027, 12, 31),
+    )
+    if state is not None:
+        Plan.objects.filter(pk=plan.pk).update(state=state)
+        plan.refresh_from_db()
+    return plan

@@ -1,0 +1,1 @@
+"""Plan pages, one module per area; vidnova.plans.urls joins their ``urlpatterns``."""
