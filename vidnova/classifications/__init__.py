@@ -1,0 +1,53 @@
+"""Code lists shared by plans and projects: SDG goals and targets, EU accession clusters and acquis
+chapters, Charter of Local Self-Government articles. A plain package (not a Django app); the data and
+its sources are in ``data/``. See ``codes`` for the API."""
+
+from vidnova.classifications.codes import (
+    ACQUIS_CHAPTER,
+    ACQUIS_CLUSTER,
+    CHARTER_ARTICLE,
+    LANGUAGES,
+    SCHEMES,
+    SCHEMES_BY_SLUG,
+    SDG_GOAL,
+    SDG_TARGET,
+    Code,
+    Scheme,
+    acquis_chapters,
+    acquis_clusters,
+    charter_articles,
+    codes,
+    get,
+    group_label,
+    grouped,
+    label,
+    sdg_goals,
+    sdg_targets,
+    short_label,
+    validate,
+)
+
+__all__ = [
+    "ACQUIS_CHAPTER",
+    "ACQUIS_CLUSTER",
+    "CHARTER_ARTICLE",
+    "LANGUAGES",
+    "SCHEMES",
+    "SCHEMES_BY_SLUG",
+    "SDG_GOAL",
+    "SDG_TARGET",
+    "Code",
+    "Scheme",
+    "acquis_chapters",
+    "acquis_clusters",
+    "charter_articles",
+    "codes",
+    "get",
+    "group_label",
+    "grouped",
+    "label",
+    "sdg_goals",
+    "sdg_targets",
+    "short_label",
+    "validate",
+]
