@@ -32,6 +32,7 @@ from vidnova.accounts.access import Action
 from vidnova.audit.selectors import history_for_hromada
 from vidnova.core.exceptions import EditConflict, ImportRejected
 from vidnova.core.types import AuthenticatedHttpRequest
+from vidnova.plans.selectors.plans import plans_of_hromada
 from vidnova.registry import map as svg_map
 from vidnova.registry import selectors, services
 from vidnova.registry.forms import (
@@ -193,6 +194,9 @@ def hromada_detail(request: HttpRequest, katottg: str) -> HttpResponse:
         "can_view_private": access.can(request.user, Action.VIEW_PRIVATE, hromada),
         "status_form": SecurityStatusForm(initial={"starts_on": today}) if can_manage else None,
         "crimea_occupied_since": CRIMEA_OCCUPIED_SINCE,
+        # Recovery plans: the adopted ones for everyone, all of them for insiders (vidnova.plans).
+        "plans": plans_of_hromada(request.user, hromada),
+        "can_create_plan": access.can(request.user, Action.EDIT, hromada),
     }
     return render(request, "registry/hromada_detail.html", context)
 
