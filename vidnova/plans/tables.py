@@ -103,7 +103,10 @@ TABLES: dict[str, TableSpec] = {
             (
                 Column("indicator_uk", _("indicator (Ukrainian)"), "text", required=True, language="uk"),
                 Column("indicator_en", _("indicator (English)"), "text", language="en"),
-                Column("value", _("value"), "decimal", required=True),
+                # Text, not a number: some key facts are words (the administrative centre, the
+                # security status). ``value_en`` is for values that read differently in English.
+                Column("value", _("value"), "text", required=True),
+                Column("value_en", _("value in English, if different"), "text", language="en"),
                 Column("unit", _("unit"), "text"),
                 Column("as_of", _("as of"), "date"),
                 Column("source", _("source"), "text"),
