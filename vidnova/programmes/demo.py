@@ -34,6 +34,7 @@ from django.db import transaction
 from vidnova.accounts import access
 from vidnova.accounts.models import Membership, Role, User
 from vidnova.audit.services import record
+from vidnova.plans.demo import create_demo_plans
 from vidnova.programmes import services
 from vidnova.programmes.models import Field, Organisation, OrganisationKind, Participation, Phase, Programme
 from vidnova.registry.models import DutchMunicipality, Hromada
@@ -399,6 +400,7 @@ def demo_create(*, password: str = DEFAULT_PASSWORD) -> DemoResult:
         _membership(users["editor"], Role.HROMADA_EDITOR, created, hromada=member_hromada)
         _membership(users["viewer"], Role.HROMADA_VIEWER, created, hromada=member_hromada)
         _membership(users["expert"], Role.PARTNER_EXPERT, created, organisation=safety_region)
+        create_demo_plans(programme=programme, users=users, created=created)
 
     hromada_scope = f"{member_hromada.name_latin} / {member_hromada.name_uk} ({member_hromada.katottg})"
     scopes = {
