@@ -1,0 +1,1 @@
+"""Forms of the plan pages, one module per area."""
