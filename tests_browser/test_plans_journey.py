@@ -114,7 +114,7 @@ def test_a_plan_goes_from_a_written_section_to_an_adopted_pdf(
 ) -> None:
     from vidnova.plans.demo import demo_act_pdf
     from vidnova.plans.demo_content import Adoption
-    from vidnova.plans.models import AdoptingBody, CommentThread, PlanState, PlanVersion
+    from vidnova.plans.models import AdoptingBody, CommentThread, PlanState
 
     plan, coordinator = journey
     base = f"/plans/{plan.pk}"
@@ -166,21 +166,16 @@ def test_a_plan_goes_from_a_written_section_to_an_adopted_pdf(
     assert not thread.is_open
     assert thread.resolved_by == editor
 
-    # 4. The coordinator sets the consultation period and opens the public consultation.
+    # 4. The coordinator records the consultation the hromada held (three weeks, ended yesterday) and
+    #    opens it in Vidnova.
     review.goto(coordinator_visit.url(f"{base}/workflow/"))
-    review.locator("#dates_consultation_starts_on").fill((today - datetime.timedelta(days=13)).isoformat())
-    review.locator("#dates_consultation_ends_on").fill(today.isoformat())
+    review.locator("#dates_consultation_starts_on").fill((today - datetime.timedelta(days=21)).isoformat())
+    review.locator("#dates_consultation_ends_on").fill((today - datetime.timedelta(days=1)).isoformat())
     with review.expect_navigation():
         review.locator("form.dates-form button[type=submit]").click()
     with review.expect_navigation():
         review.locator(f"button[name=target][value={PlanState.CONSULTATION.value}]").click()
     assert plan_state(plan) == PlanState.CONSULTATION
-
-    # Two weeks pass: the consultation has ended.
-    PlanVersion.objects.filter(plan=plan).update(
-        consultation_starts_on=today - datetime.timedelta(days=21),
-        consultation_ends_on=today - datetime.timedelta(days=1),
-    )
 
     # 5. The coordinator records the adoption by the council, uploading the signed act.
     signed_act = demo_act_pdf(plan, Adoption(AdoptingBody.COUNCIL, "17-2", today))

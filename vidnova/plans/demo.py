@@ -16,10 +16,8 @@ Idempotent like the rest of the demo (vidnova.programmes.demo): a demo plan is i
 hromada and plan type, and one that exists is left as it is, so a second run creates and changes
 nothing.
 
-One deviation from a real timeline, forced by the workflow's guards: a consultation can only be opened
-while its period has not ended, and a plan only adopted once it has. The adopted plan (of 2023) therefore
-opens its consultation with the period running until today and then records the period's real end
-before the adoption; its history shows both date entries.
+The adopted plan (of 2023) records its consultation with its real, past dates, as a hromada does that
+enters a consultation held before the plan was in Vidnova.
 """
 
 from __future__ import annotations
@@ -197,13 +195,8 @@ class _PlanBuilder:
         user = self.author if may_take(self.author, plan, transition) else self.coordinator
         if state == self.workflow.consultation_state and self.spec.consultation is not None:
             starts_on, ends_on = self.spec.consultation.resolve(self.today)
-            # A consultation opens only while its period runs: a past one is opened until today and
-            # closed at its real end before the adoption (_adopt).
             participation_dates_set(
-                acting_user=user,
-                plan=plan,
-                consultation_starts_on=starts_on,
-                consultation_ends_on=max(ends_on, self.today),
+                acting_user=user, plan=plan, consultation_starts_on=starts_on, consultation_ends_on=ends_on
             )
         if state == self.workflow.proposals_state and self.spec.proposals is not None:
             starts_on, ends_on = self.spec.proposals.resolve(self.today)
@@ -222,11 +215,6 @@ class _PlanBuilder:
     def _adopt(self, plan: Plan) -> Plan:
         adoption = self.spec.adoption
         assert adoption is not None  # noqa: S101 - only plans with an adoption are adopted
-        if self.spec.consultation is not None:
-            starts_on, ends_on = self.spec.consultation.resolve(self.today)
-            participation_dates_set(
-                acting_user=self.coordinator, plan=plan, consultation_starts_on=starts_on, consultation_ends_on=ends_on
-            )
         plan.refresh_from_db()
         return plan_adopt(
             acting_user=self.coordinator,
