@@ -4,7 +4,8 @@
     .venv/bin/python benchmarks/bench_page_weight.py --database-url postgres://postgres@127.0.0.1:5432/vidnova_bench
 
 Same throwaway site as bench_pages.py (real registry, demo, collected static files). For each page:
-the HTML as served to an anonymous visitor (the login page included), raw and gzip-compressed, plus
+the HTML as served to an anonymous visitor (the login page included; private plan pages as the demo
+coordinator), raw and gzip-compressed, plus
 the style sheets and scripts the page references, read from the collected static files and
 gzip-compressed (level 6, as nginx and WhiteNoise's pre-compressed files roughly are). Images and
 the favicon are not counted. A page passes when HTML + CSS + JS, compressed, is at most 150 KB.
@@ -66,13 +67,29 @@ class Weight:
         return self.total <= BUDGET_BYTES
 
 
-def pages() -> list[tuple[str, str]]:
+# Plan pages are private until adoption: they are weighed as the demo coordinator sees them.
+COORDINATOR = "coordinator@demo.vidnova.local"
+
+
+def pages() -> list[tuple[str, str] | tuple[str, str, str]]:
+    from vidnova.plans.models import Plan, PlanState
     from vidnova.programmes.models import Programme
 
     programme = Programme.objects.order_by("pk").first()
     if programme is None:
         raise SystemExit("The demo created no programme; cannot measure the programme page.")
+    adopted = Plan.objects.filter(public_version__isnull=False).order_by("pk").first()
+    drafting = Plan.objects.filter(state=PlanState.CONSULTATION).order_by("pk").first()
+    if adopted is None or drafting is None:
+        raise SystemExit("The demo created no adopted plan or no plan in consultation.")
     return [
+        ("Plan list", "/plans/"),
+        ("Public plan page", f"/plans/{adopted.pk}/public/"),
+        ("Plan overview (coordinator)", f"/plans/{drafting.pk}/", COORDINATOR),
+        ("Section editor (coordinator)", f"/plans/{drafting.pk}/sections/profile/edit/", COORDINATOR),
+        ("Goal tree (coordinator)", f"/plans/{adopted.pk}/goals/", COORDINATOR),
+        ("Workflow (coordinator)", f"/plans/{drafting.pk}/workflow/", COORDINATOR),
+        ("Comments (coordinator)", f"/plans/{drafting.pk}/comments/", COORDINATOR),
         ("Home", "/"),
         ("Hromada list", "/hromadas/"),
         ("Hromada page", f"/hromadas/{BUCHANSKA}/"),
@@ -97,10 +114,15 @@ def static_file(url: str) -> Path:
     return file
 
 
-def weigh(name: str, path: str) -> Weight:
+def weigh(name: str, path: str, user_email: str | None = None) -> Weight:
     from django.test import Client
 
-    response = Client().get(path)
+    from vidnova.accounts.models import User
+
+    client = Client()
+    if user_email is not None:
+        client.force_login(User.objects.get(email=user_email))
+    response = client.get(path)
     if response.status_code != 200:
         raise SystemExit(f"{path} answered {response.status_code}; is that page finished?")
     html = response.content
@@ -124,12 +146,12 @@ def kb(size: int) -> str:
 def run(database_url: str | None) -> tuple[str, bool]:
     with prepared_site(database_url) as environment:
         weights = []
-        for name, path in pages():
+        for name, path, *user in pages():
             step(f"weighing {path}")
-            weights.append(weigh(name, path))
+            weights.append(weigh(name, path, *user))
     lines = [
         f"Budget: HTML + CSS + JS, gzip-compressed, at most {BUDGET_BYTES // 1024} KB per page. "
-        f"Anonymous visitor; {environment.details}.",
+        f"Anonymous visitor unless the page says otherwise; {environment.details}.",
         "",
         "| Page | URL | HTML KB | HTML gzip KB | CSS+JS files | CSS+JS gzip KB | total gzip KB | budget |",
         "| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |",
