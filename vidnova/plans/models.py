@@ -8,6 +8,9 @@ See docs/plans.md for the model and the workflows.
 
 from __future__ import annotations
 
+import copy
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import get_language
@@ -193,6 +196,9 @@ class PlanVersion(TimeStampedModel):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # The plan's title, summary and period as they were adopted (DESCRIPTION_FIELDS): the plan itself
+    # may be renamed or re-dated during a later amendment, the adopted document may not.
+    adopted_description = models.JSONField(_("description as adopted"), default=dict, blank=True)
     # Comprehensive recovery programmes are entered in the Construction Activity Register (ЄДЕССБ).
     register_reference = models.CharField(_("construction register number"), max_length=100, blank=True)
     registered_on = models.DateField(_("registered on"), null=True, blank=True)
@@ -218,6 +224,33 @@ class PlanVersion(TimeStampedModel):
     def is_frozen(self) -> bool:
         """An adopted version never changes; amendments start a new version."""
         return self.adopted_at is not None
+
+    def described_plan(self, plan: Plan | None = None) -> Plan:
+        """The plan as this version describes it: for an adopted version, a copy of the plan carrying the
+        title, summary and period as adopted; otherwise the plan as it is. For reading only."""
+        plan = plan if plan is not None else self.plan
+        if not self.adopted_description:
+            return plan
+        described = copy.copy(plan)
+        for name in DESCRIPTION_FIELDS:
+            if name in self.adopted_description:
+                value = self.adopted_description[name]
+                setattr(described, name, datetime.date.fromisoformat(value) if name in DATE_FIELDS else value)
+        return described
+
+
+# The parts of a plan's description that an adoption freezes (PlanVersion.adopted_description).
+DESCRIPTION_FIELDS = ("title_uk", "title_en", "summary_uk", "summary_en", "summary_nl", "starts_on", "ends_on")
+DATE_FIELDS = frozenset({"starts_on", "ends_on"})
+
+
+def description_of(plan: Plan) -> dict[str, str]:
+    """The plan's current description, ready to be kept as adopted."""
+    return {
+        name: value.isoformat() if isinstance(value, datetime.date) else str(value)
+        for name in DESCRIPTION_FIELDS
+        for value in [getattr(plan, name)]
+    }
 
 
 class SectionCode(models.TextChoices):

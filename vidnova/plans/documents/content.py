@@ -799,6 +799,7 @@ def build_document(version: PlanVersion, *, language: str) -> PlanDocument:
     if language not in LANGUAGES:
         raise ValueError(f"Unknown language {language!r}")
     plan, version, sections, checks = _prefetched_version(version)
+    plan = version.described_plan(plan)  # an adopted version keeps the title and period it was adopted with
     with translation.override(language):
         texts = _Texts(language)
         hromada = plan.hromada

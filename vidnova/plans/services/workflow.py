@@ -42,6 +42,7 @@ from vidnova.plans.models import (
     PrincipleCheck,
     Section,
     SectionCode,
+    description_of,
 )
 from vidnova.plans.selectors.plans import current_version
 from vidnova.plans.services.plans import actor
@@ -664,6 +665,7 @@ def plan_adopt(
         version.act_document.save(f"plan-{plan.pk}-v{version.number}-act.{kind.extension}", act_document, save=False)
         version.adopted_at = timezone.now()
         version.adopted_by = actor(acting_user)
+        version.adopted_description = description_of(plan)
         version.save()
         previous_public = plan.public_version
         plan.public_version = version

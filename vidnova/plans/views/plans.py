@@ -305,7 +305,7 @@ class RenderedVersion:
 
 def render_version(version: PlanVersion, language: str) -> RenderedVersion:
     """Everything a reader sees of a version, in ``language`` with fallbacks: four queries."""
-    plan = version.plan
+    plan = version.described_plan()
     sections: list[RenderedSection] = []
     for section in Section.objects.filter(plan_version=version).order_by("position", "pk"):
         spec = catalogue.spec_for(section.code)
@@ -721,6 +721,7 @@ def plan_public(request: HttpRequest, pk: int) -> HttpResponse:
     if version is None:
         raise Http404
     version.plan = plan
+    plan = version.described_plan(plan)  # the title and period as adopted
     language = content_language(request.GET.get("content"), get_language() or "uk")
     rendered = render_version(version, language)
     documents = [
