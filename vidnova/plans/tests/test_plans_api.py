@@ -36,7 +36,7 @@ def plan(world: World) -> Plan:
 def token_client(world: World) -> Callable[[str], Client]:
     def make(persona: str) -> Client:
         token, _created = Token.objects.get_or_create(user=getattr(world, persona))
-        return Client(headers={"authorization": f"Token {token.key}"})
+        return Client(headers={"authorization": f"Token {token.key}", "accept-language": "en"})
 
     return make
 
