@@ -48,6 +48,7 @@ ACTION_LABELS: dict[str, Promise] = {
     "plans.export.requested": _("Plan document requested"),
     "plans.export.finished": _("Plan document generated"),
     "plans.export.failed": _("Plan document could not be generated"),
+    "plans.export.pruned": _("Old plan documents deleted"),
     "admin.created": _("Created in the administration"),
     "admin.changed": _("Changed in the administration"),
     "admin.deleted": _("Deleted in the administration"),

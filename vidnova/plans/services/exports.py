@@ -17,7 +17,7 @@ import logging
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -184,3 +184,48 @@ def _finish_failed(export: PlanExport, error: Exception) -> PlanExport:
             hromada=export.plan_version.plan.hromada,
         )
     return export
+
+
+def exports_prune(*, acting_user: AnyUser | None, older_than: datetime.timedelta) -> int:
+    """Delete the files of old draft exports, keeping what people may still need.
+
+    Kept: every export of an adopted version (public documents, generated once), the newest finished
+    export of each draft version, format and language, and anything younger than ``older_than`` or
+    still queued or running. Deleted: older finished or failed exports of drafts, with their files.
+    One audit entry per version touched. Returns the number of exports deleted.
+    """
+    cutoff = timezone.now() - older_than
+    candidates = (
+        PlanExport.objects.filter(
+            plan_version__adopted_at__isnull=True,
+            status__in=[ExportStatus.DONE, ExportStatus.FAILED],
+            created_at__lt=cutoff,
+        )
+        .select_related("plan_version__plan__hromada")
+        .order_by("plan_version_id", "pk")
+    )
+    newest_done = {
+        (row["plan_version_id"], row["file_format"], row["language"]): row["latest"]
+        for row in PlanExport.objects.filter(status=ExportStatus.DONE)
+        .values("plan_version_id", "file_format", "language")
+        .annotate(latest=Max("pk"))
+    }
+    deleted_by_version: dict[int, tuple[PlanVersion, int]] = {}
+    for export in candidates.iterator(chunk_size=500):
+        if newest_done.get((export.plan_version_id, export.file_format, export.language)) == export.pk:
+            continue
+        with transaction.atomic():
+            if export.file:
+                export.file.delete(save=False)
+            export.delete()
+        version, count = deleted_by_version.get(export.plan_version_id, (export.plan_version, 0))
+        deleted_by_version[export.plan_version_id] = (version, count + 1)
+    for version, count in deleted_by_version.values():
+        record(
+            actor=actor(acting_user),
+            action="plans.export.pruned",
+            target=version,
+            data={"deleted": count, "older_than_days": older_than.days},
+            hromada=version.plan.hromada,
+        )
+    return sum(count for _version, count in deleted_by_version.values())
