@@ -40,7 +40,7 @@ def test_old_draft_documents_are_deleted_and_the_newest_kept(world: World) -> No
     adopted = adopt(adopted_plan)
     public = make_export(adopted, days_old=400)
     storage = oldest.file.storage
-    oldest_name = oldest.file.name
+    oldest_name = str(oldest.file.name)
 
     assert exports_prune(acting_user=None, older_than=datetime.timedelta(days=30)) == 3
 
