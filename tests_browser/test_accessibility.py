@@ -42,6 +42,34 @@ SIGNED_IN_PAGES = [
 ]
 
 
+def _plan_pages() -> tuple[list[str], list[str]]:
+    """Plan pages of the demo: the public ones, and the ones a coordinator works in."""
+    from vidnova.plans.models import Plan, PlanState
+
+    adopted = Plan.objects.filter(public_version__isnull=False).order_by("pk").first()
+    drafting = Plan.objects.filter(state=PlanState.CONSULTATION).order_by("pk").first()
+    assert adopted is not None
+    assert drafting is not None
+    public = ["/plans/", f"/plans/{adopted.pk}/public/", f"/plans/{adopted.pk}/public/?content=en"]
+    working = [
+        f"/plans/{drafting.pk}/",
+        f"/plans/{drafting.pk}/sections/profile/",
+        f"/plans/{drafting.pk}/sections/profile/edit/",
+        f"/plans/{drafting.pk}/sections/swot/tables/swot/",
+        f"/plans/{drafting.pk}/sections/profile/history/",
+        f"/plans/{drafting.pk}/goals/",
+        f"/plans/{drafting.pk}/workflow/",
+        f"/plans/{drafting.pk}/comments/",
+        f"/plans/{drafting.pk}/sections/profile/comments/",
+        f"/plans/{drafting.pk}/translation/",
+        f"/plans/{adopted.pk}/compare/",
+        f"/plans/{drafting.pk}/exports/",
+        f"/plans/{adopted.pk}/versions/1/",
+        f"/plans/new/?hromada={BUCHANSKA}",
+    ]
+    return public, working
+
+
 @pytest.fixture
 def axe_page(browser: Browser, live_server: Any, transactional_db: None) -> Iterator[tuple[Page, str]]:
     context = browser.new_context(bypass_csp=True, viewport={"width": 1280, "height": 900})
@@ -83,7 +111,8 @@ def _check(page: Page, base_url: str, paths: list[str], language: str) -> dict[s
 @pytest.mark.parametrize("language", ["uk", "en"])
 def test_public_pages_meet_wcag_aa(axe_page: tuple[Page, str], demo: None, language: str) -> None:
     page, base_url = axe_page
-    assert _check(page, base_url, PUBLIC_PAGES, language) == {}
+    public_plan_pages, _working = _plan_pages()
+    assert _check(page, base_url, PUBLIC_PAGES + public_plan_pages, language) == {}
 
 
 def test_signed_in_pages_meet_wcag_aa(axe_page: tuple[Page, str], demo: None) -> None:
@@ -93,4 +122,5 @@ def test_signed_in_pages_meet_wcag_aa(axe_page: tuple[Page, str], demo: None) ->
     page.fill("input[name=password]", "vidnova-demo-2026")
     page.locator("main form button[type=submit]").first.click()
     page.wait_for_url(lambda url: "/accounts/login/" not in url)
-    assert _check(page, base_url, SIGNED_IN_PAGES, "uk") == {}
+    _public, plan_pages = _plan_pages()
+    assert _check(page, base_url, SIGNED_IN_PAGES + plan_pages, "uk") == {}
