@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "vidnova.registry",
     "vidnova.programmes",
     "vidnova.plans",
+    "vidnova.assessments",
     "vidnova.api",
 ]
 

@@ -49,6 +49,8 @@ ACTION_LABELS: dict[str, Promise] = {
     "plans.export.finished": _("Plan document generated"),
     "plans.export.failed": _("Plan document could not be generated"),
     "plans.export.pruned": _("Old plan documents deleted"),
+    "assessments.instrument.imported": _("Assessment instrument imported"),
+    "assessments.instrument.version_added": _("New version of an assessment instrument imported"),
     "admin.created": _("Created in the administration"),
     "admin.changed": _("Changed in the administration"),
     "admin.deleted": _("Deleted in the administration"),
