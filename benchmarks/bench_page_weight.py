@@ -83,6 +83,8 @@ def pages() -> list[tuple[str, str] | tuple[str, str, str]]:
     if adopted is None or drafting is None:
         raise SystemExit("The demo created no adopted plan or no plan in consultation.")
     return [
+        ("Assessment instruments", "/assessments/instruments/"),
+        ("Default instrument (questionnaire preview)", "/assessments/instruments/vidnova_default_assessment/"),
         ("Plan list", "/plans/"),
         ("Public plan page", f"/plans/{adopted.pk}/public/"),
         ("Plan overview (coordinator)", f"/plans/{drafting.pk}/", COORDINATOR),

@@ -32,9 +32,12 @@ PUBLIC_PAGES = [
     "/accounts/password/reset/",
     "/api/docs/",
     "/data-sources/",
+    "/assessments/instruments/",
+    "/assessments/instruments/vidnova_default_assessment/",
 ]
 SIGNED_IN_PAGES = [
     "/dashboard/",
+    "/assessments/instruments/import/",
     f"/hromadas/{BUCHANSKA}/",
     "/people/invitations/new/",
     "/hromadas/security-status/import/",

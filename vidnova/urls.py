@@ -8,6 +8,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("vidnova.core.urls")),
     path("hromadas/", include("vidnova.registry.urls")),
     path("programmes/", include("vidnova.programmes.urls")),
+    path("assessments/", include("vidnova.assessments.urls")),
     path("plans/", include("vidnova.plans.urls")),
     path("people/", include("vidnova.accounts.urls")),
     path("accounts/", include("allauth.urls")),

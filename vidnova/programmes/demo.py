@@ -14,6 +14,8 @@ what already exists is left as it is (a second run creates and changes nothing).
   and the administrator's TOTP authenticator are first-time setup with no service of their own;
   they are created directly here. Memberships are logged as ``accounts.membership.created`` by the
   system.
+* The programme's default assessment instrument (the shipped XLSForm) is imported by the system
+  through ``instrument_load_default``, as ``manage.py load_default_instrument`` does.
 
 The hromada codes and CBS codes are copied from the shipped registry data (ua_hromadas.csv and
 nl_gemeenten_2024.csv); the registry must be loaded first (``vidnova load-registry``). The product
@@ -33,6 +35,8 @@ from django.db import transaction
 
 from vidnova.accounts import access
 from vidnova.accounts.models import Membership, Role, User
+from vidnova.assessments.models import InstrumentVersion
+from vidnova.assessments.services import instrument_load_default
 from vidnova.audit.services import record
 from vidnova.plans.demo import create_demo_plans
 from vidnova.programmes import services
@@ -401,6 +405,10 @@ def demo_create(*, password: str = DEFAULT_PASSWORD) -> DemoResult:
         _membership(users["viewer"], Role.HROMADA_VIEWER, created, hromada=member_hromada)
         _membership(users["expert"], Role.PARTNER_EXPERT, created, organisation=safety_region)
         create_demo_plans(programme=programme, users=users, created=created)
+        versions_before = InstrumentVersion.objects.count()
+        instrument = instrument_load_default(acting_user=None)  # idempotent: same file, same version
+        if InstrumentVersion.objects.count() != versions_before:
+            created.append(f"assessment instrument: {instrument}")
 
     hromada_scope = f"{member_hromada.name_latin} / {member_hromada.name_uk} ({member_hromada.katottg})"
     scopes = {

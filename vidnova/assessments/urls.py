@@ -1,0 +1,16 @@
+from django.urls import path
+
+from vidnova.assessments import views
+
+app_name = "assessments"
+# The literal "import/" route comes before "<slug:code>/" so it is never read as a form identifier.
+urlpatterns = [
+    path("instruments/", views.instrument_list, name="instrument-list"),
+    path("instruments/import/", views.instrument_import, name="instrument-import"),
+    path("instruments/<slug:code>/", views.instrument_detail, name="instrument-detail"),
+    path(
+        "instruments/<slug:code>/versions/<int:number>/xlsform/",
+        views.instrument_download,
+        name="instrument-download",
+    ),
+]
