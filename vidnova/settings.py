@@ -200,6 +200,7 @@ LANGUAGE_COOKIE_SECURE = not (DEBUG or DEMO_MODE)
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "Europe/Kyiv"
 USE_I18N = True
+FORMAT_MODULE_PATH = ["vidnova.formats"]
 USE_TZ = True
 
 STATIC_URL = "/static/"

@@ -175,3 +175,13 @@ def test_the_language_switch_changes_the_visible_text() -> None:
     assert ukrainian_label in client.get("/").content.decode()
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     assert "Skip to main content" in client.get("/").content.decode()
+
+
+def test_ukrainian_dates_read_as_in_running_text() -> None:
+    import datetime
+
+    from django.utils.formats import date_format
+
+    with translation.override("uk"):
+        assert date_format(datetime.date(2027, 1, 1)) == "1 січня 2027 р."
+        assert date_format(datetime.date(2027, 3, 15), "SHORT_DATE_FORMAT") == "15.03.2027"  # Django's own
