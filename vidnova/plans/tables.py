@@ -291,6 +291,30 @@ def clean_rows(table_code: str, rows: list[dict[str, Any]]) -> list[dict[str, st
     return cleaned
 
 
+def english_wordings(spec: TableSpec) -> dict[str, str]:
+    """Language-neutral columns that have an optional English wording beside them, as
+    {neutral key: English key} (``value`` → ``value_en`` in the key figures). Readers show the English
+    wording, where given, in place of the neutral value in English, and never as a column of its own."""
+    keys = {column.key: column for column in spec.columns}
+    return {
+        column.key.removesuffix("_en"): column.key
+        for column in spec.columns
+        if column.language == "en"
+        and column.key.removesuffix("_en") in keys
+        and not keys[column.key.removesuffix("_en")].language
+    }
+
+
+def worded_value(spec: TableSpec, row: dict[str, Any], key: str, language: str) -> tuple[str, str]:
+    """The value of a neutral column as read in ``language``, and the language it is written in:
+    the English wording in English where there is one, otherwise the value as written (Ukrainian)."""
+    value = str(row.get(key) or "")
+    english_key = english_wordings(spec).get(key)
+    if english_key is not None and language == "en" and str(row.get(english_key) or ""):
+        return str(row[english_key]), "en"
+    return value, "uk"
+
+
 def choice_label(table_code: str, column_key: str, value: str) -> str:
     """The translated label of a choice cell, for pages and exports."""
     column = TABLES[table_code].column(column_key)

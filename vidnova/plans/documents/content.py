@@ -474,7 +474,10 @@ def _data_table(section: Section, table_code: str, texts: _Texts) -> Table | Non
     # Columns in order; a language pair (x_uk, x_en) becomes one column x.
     columns: list[tuple[str, str, tables.Column | None]] = []  # (key or base, label, column)
     seen_bases: set[str] = set()
+    english_wordings = tables.english_wordings(spec)
     for spec_column in spec.columns:
+        if spec_column.key in english_wordings.values():
+            continue  # read in place of its neutral column (value_en beside value)
         if spec_column.language:
             base = spec_column.key.rsplit("_", 1)[0]
             if base in seen_bases:
@@ -502,6 +505,8 @@ def _data_table(section: Section, table_code: str, texts: _Texts) -> Table | Non
                 value = _format_number(raw) if raw else ""
             elif column.kind == "date":
                 value = _format_date(raw)
+            elif key in english_wordings:
+                value, _wording = tables.worded_value(spec, row, key, texts.language)
             else:
                 value = raw
             cells.append(Cell(runs=_text_runs(value), numeric=column.kind in {"integer", "decimal"} and key != "year"))

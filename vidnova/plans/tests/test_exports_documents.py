@@ -111,6 +111,32 @@ def test_tables_show_translated_labels_and_one_language(filled: PlanVersion) -> 
     assert swot.rows[0][1].text.startswith("Row 1")  # the English column, not the Ukrainian one
 
 
+@pytest.mark.parametrize(("language", "centre"), [("uk", "Буча"), ("en", "Bucha")])
+def test_key_figures_read_the_english_wording_in_place(plan: Plan, language: str, centre: str) -> None:
+    version = plan.versions.get()
+    Section.objects.filter(plan_version=version, code="profile").update(
+        tables={
+            "key_figures": [
+                {
+                    "indicator_uk": "Адміністративний центр",
+                    "indicator_en": "Administrative centre",
+                    "value": "Буча",
+                    "value_en": "Bucha",
+                }
+            ]
+        }
+    )
+    figures = next(
+        block
+        for chapter in build_document(version, language=language).chapters
+        for block in chapter.blocks
+        if isinstance(block, Table) and block.caption in {"Key figures", "Ключові показники"}
+    )
+    assert len(figures.header[0]) == 5  # indicator, value, unit, as of, source: no separate English value
+    assert figures.rows[0][1].text == centre
+    assert not figures.note  # nothing fell back to the other language
+
+
 def test_financing_table_has_totals_per_currency(filled: PlanVersion) -> None:
     section = _section(filled, "financing")
     section.tables = {

@@ -178,13 +178,7 @@ def render_table(table_code: str, rows: list[dict[str, Any]], language: str) -> 
     replaces the neutral value in English and is not a column of its own."""
     spec = tables.TABLES[table_code]
     keys = {column.key for column in spec.columns}
-    english_of = {
-        column.key.removesuffix("_en"): column.key
-        for column in spec.columns
-        if column.language == "en"
-        and column.key.removesuffix("_en") in keys
-        and not spec.column(column.key.removesuffix("_en")).language
-    }
+    english_of = tables.english_wordings(spec)
     shown: list[tuple[tables.Column, tables.Column | None]] = []  # (column, its counterpart)
     for column in spec.columns:
         if column.key in english_of.values():
@@ -211,11 +205,9 @@ def render_table(table_code: str, rows: list[dict[str, Any]], language: str) -> 
                 chosen = pick(str(row.get(uk_key) or ""), str(row.get(en_key) or ""), language)
                 cells.append(TableCell(str(chosen.value), chosen.language, chosen.fallback))
             elif column.key in english_of:
-                english = str(row.get(english_of[column.key]) or "")
-                shown_value, numeric = _number_or_text(english if language == "en" and english else value)
-                # Without an English wording the value is as written, in Ukrainian.
-                wording = language if numeric or (language == "en" and english) else "uk"
-                cells.append(TableCell(shown_value, wording, numeric=numeric))
+                worded, wording = tables.worded_value(spec, row, column.key, language)
+                shown_value, numeric = _number_or_text(worded)
+                cells.append(TableCell(shown_value, language if numeric else wording, numeric=numeric))
             else:
                 cells.append(
                     TableCell(
