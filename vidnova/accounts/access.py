@@ -34,6 +34,7 @@ class Action(enum.StrEnum):
     VIEW_PRIVATE = "view_private"  # members, history and other internal parts
     EDIT = "edit"
     COMMENT = "comment"  # review comments on drafts (plans)
+    VALIDATE = "validate"  # accept or return submitted work (assessments)
     MANAGE_SECURITY_STATUS = "manage_security_status"
     MANAGE_MEMBERS = "manage_members"
     ADMINISTER = "administer"

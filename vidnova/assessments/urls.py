@@ -1,6 +1,6 @@
 from django.urls import path
 
-from vidnova.assessments import views
+from vidnova.assessments.views import instruments as views
 
 app_name = "assessments"
 # The literal "import/" route comes before "<slug:code>/" so it is never read as a form identifier.

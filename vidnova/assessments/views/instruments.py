@@ -17,9 +17,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from vidnova.accounts import access
 from vidnova.accounts.access import Action
-from vidnova.assessments import selectors, services
-from vidnova.assessments.forms import InstrumentImportForm
+from vidnova.assessments.forms.instruments import InstrumentImportForm
 from vidnova.assessments.models import Instrument, InstrumentVersion
+from vidnova.assessments.selectors import instruments as selectors
+from vidnova.assessments.services import instruments as services
 from vidnova.assessments.xlsform import XLSFormRejected
 from vidnova.core.types import AuthenticatedHttpRequest
 from vidnova.core.uploads import XLSX

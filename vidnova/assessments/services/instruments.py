@@ -33,7 +33,7 @@ from vidnova.audit.services import record
 if TYPE_CHECKING:
     from vidnova.accounts.models import User
 
-DEFAULT_INSTRUMENT_PATH = Path(__file__).resolve().parent / "data" / "default_instrument.xlsx"
+DEFAULT_INSTRUMENT_PATH = Path(__file__).resolve().parent.parent / "data" / "default_instrument.xlsx"
 FORM_ID = re.compile(r"^[-a-zA-Z0-9_]+$")
 
 

@@ -28,8 +28,9 @@ from vidnova.accounts.models import User
 from vidnova.api.pagination import Pagination
 from vidnova.api.permissions import Requirement
 from vidnova.api.serializers import VALIDATION_ERROR_SCHEMA, ErrorSerializer
-from vidnova.assessments import selectors, services
 from vidnova.assessments.models import Instrument, InstrumentVersion
+from vidnova.assessments.selectors import instruments as selectors
+from vidnova.assessments.services import instruments as services
 from vidnova.assessments.xlsform import XLSFormRejected
 from vidnova.core.uploads import validate_upload
 
