@@ -4,7 +4,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.routers import APIRootView, DefaultRouter
 
 from vidnova.api import views
-from vidnova.assessments.api.instruments import urlpatterns as instrument_api_urlpatterns
+from vidnova.assessments.api.urls import urlpatterns as instrument_api_urlpatterns
 from vidnova.plans.api.urls import urlpatterns as plan_api_urlpatterns
 
 

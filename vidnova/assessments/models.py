@@ -222,6 +222,9 @@ class Evidence(TimeStampedModel):
             )
         ]
 
+    def __str__(self) -> str:
+        return self.file_name or self.url
+
 
 class AssessmentTransition(models.Model):
     """One step of an assessment's workflow, with who, when and the message given."""
@@ -239,6 +242,9 @@ class AssessmentTransition(models.Model):
         verbose_name = _("assessment transition")
         verbose_name_plural = _("assessment transitions")
         ordering = ["assessment", "at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.assessment}: {self.from_state} → {self.to_state}"
 
 
 class ReturnNote(TimeStampedModel):
@@ -264,6 +270,9 @@ class ReturnNote(TimeStampedModel):
         verbose_name_plural = _("comments on returned questions")
         ordering = ["assessment", "created_at", "pk"]
 
+    def __str__(self) -> str:
+        return f"{self.assessment}: {self.question}"
+
 
 class DimensionResult(models.Model):
     """A dimension's score in an assessment (copied from ``Assessment.scores`` on every recompute)."""
@@ -283,6 +292,9 @@ class DimensionResult(models.Model):
         ordering = ["assessment", "pk"]
         constraints = [models.UniqueConstraint(fields=["assessment", "dimension"], name="dimension_result_unique")]
         indexes = [models.Index(fields=["dimension", "normalised"], name="dimension_result_score_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.assessment}: {self.dimension}"
 
 
 class SubmissionImport(TimeStampedModel):
@@ -308,6 +320,9 @@ class SubmissionImport(TimeStampedModel):
         verbose_name = _("submission import")
         verbose_name_plural = _("submission imports")
         ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.file_name
 
 
 # --- selection -----------------------------------------------------------------------------------
@@ -385,6 +400,9 @@ class SelectionCriterion(TranslatedNameMixin, models.Model):
             models.CheckConstraint(condition=models.Q(weight__gt=0), name="selection_criterion_weight_positive"),
         ]
 
+    def __str__(self) -> str:
+        return self.name
+
 
 class ManualScore(TimeStampedModel):
     """A coordinator's 0–100 score of a hromada on a MANUAL criterion, with its reason."""
@@ -404,6 +422,9 @@ class ManualScore(TimeStampedModel):
             models.UniqueConstraint(fields=["criterion", "hromada"], name="manual_score_unique"),
             models.CheckConstraint(condition=models.Q(value__gte=0, value__lte=100), name="manual_score_range"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.criterion}: {self.hromada}"
 
 
 class Decision(models.TextChoices):
@@ -439,3 +460,6 @@ class Candidate(models.Model):
         verbose_name_plural = _("candidates")
         ordering = ["call", "rank", "pk"]
         constraints = [models.UniqueConstraint(fields=["call", "hromada"], name="candidate_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.call}: {self.hromada}"

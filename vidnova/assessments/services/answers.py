@@ -61,8 +61,10 @@ class AnswerConflict(Exception):
 
 def _lock(assessment: Assessment) -> Assessment:
     """The assessment row, locked for this transaction (PostgreSQL; SQLite serialises writers)."""
-    return Assessment.objects.select_for_update(of=("self",)).select_related("round__instrument_version", "hromada").get(
-        pk=assessment.pk
+    return (
+        Assessment.objects.select_for_update(of=("self",))
+        .select_related("round__instrument_version", "hromada")
+        .get(pk=assessment.pk)
     )
 
 
@@ -208,9 +210,7 @@ def evidence_add(
         try:
             URLValidator(schemes=["http", "https"])(url)
         except ValidationError:
-            raise ValidationError(
-                {"url": _("Enter a full web address starting with https:// or http://.")}
-            ) from None
+            raise ValidationError({"url": _("Enter a full web address starting with https:// or http://.")}) from None
     if file is not None:
         try:
             validate_upload(file, allowed=EVIDENCE_KINDS, max_bytes=EVIDENCE_MAX_BYTES)
@@ -258,4 +258,6 @@ def evidence_remove(*, acting_user: AnyUser, evidence: Evidence) -> None:
         if stored:
             storage = Evidence._meta.get_field("file").storage  # type: ignore[attr-defined]
             transaction.on_commit(lambda: storage.delete(stored))
-        record(actor=user, action="assessments.evidence.removed", target=assessment, data=data, hromada=assessment.hromada)
+        record(
+            actor=user, action="assessments.evidence.removed", target=assessment, data=data, hromada=assessment.hromada
+        )

@@ -28,7 +28,9 @@ ROUND_FIELDS = ("name_uk", "name_en", "name_nl", "kind", "opens_on", "deadline",
 def _check_hromadas(programme: Programme, hromadas: Iterable[Hromada]) -> list[Hromada]:
     chosen = list(dict.fromkeys(hromadas))
     taking_part = set(
-        Participation.objects.filter(phase__programme=programme, hromada__in=chosen).values_list("hromada_id", flat=True)
+        Participation.objects.filter(phase__programme=programme, hromada__in=chosen).values_list(
+            "hromada_id", flat=True
+        )
     )
     outside = [h for h in chosen if h.pk not in taking_part]
     if outside:

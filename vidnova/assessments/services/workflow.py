@@ -29,7 +29,9 @@ SUBMITTABLE = {AssessmentState.DRAFT, AssessmentState.IN_PROGRESS}
 VALIDATABLE = {AssessmentState.SUBMITTED, AssessmentState.UNDER_VALIDATION}
 
 
-def _move(assessment: Assessment, to_state: str, *, user: AnyUser, message: str = "", **fields: object) -> AssessmentTransition:
+def _move(
+    assessment: Assessment, to_state: str, *, user: AnyUser, message: str = "", **fields: object
+) -> AssessmentTransition:
     from_state = assessment.state
     assessment.state = to_state
     for name, value in fields.items():
@@ -81,7 +83,9 @@ def submission_problems(assessment: Assessment) -> list[str]:
     if open_notes:
         names = [name for name in dict.fromkeys(open_notes) if name in form.questions]
         problems.append(
-            _("The coordinator’s comments on %(list)s are still open: change the answer or mark the comment as addressed.")
+            _(
+                "The coordinator’s comments on %(list)s are still open: change the answer or mark the comment as addressed."
+            )
             % {"list": _listed(form, names) if names else str(len(open_notes))}
         )
     return problems
