@@ -53,7 +53,10 @@ class Form:
             raise AnswerInvalid(name, _("The questionnaire has no question “%(name)s”.") % {"name": name}) from None
 
     def choices(self, question: Mapping[str, Any]) -> Sequence[Mapping[str, Any]]:
-        return (self.definition.get("choices") or {}).get(question.get("list") or "", ())
+        choices: Sequence[Mapping[str, Any]] = (self.definition.get("choices") or {}).get(
+            question.get("list") or "", ()
+        )
+        return choices
 
     def answerable(self) -> list[Mapping[str, Any]]:
         return [self.questions[name] for name in self.order if self.questions[name]["type"] in ANSWERABLE_TYPES]

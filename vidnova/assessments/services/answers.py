@@ -194,7 +194,7 @@ def evidence_add(
     acting_user: AnyUser,
     assessment: Assessment,
     question: str,
-    file: UploadedFile | None = None,
+    file: UploadedFile[bytes] | None = None,
     url: str = "",
     description: str = "",
 ) -> Evidence:
@@ -254,9 +254,9 @@ def evidence_remove(*, acting_user: AnyUser, evidence: Evidence) -> None:
         ensure_editable(acting_user, assessment)
         data = {"question": evidence.answer.question, "file": evidence.file_name, "url": evidence.url}
         stored = evidence.file.name if evidence.file else ""
+        storage = evidence.file.storage
         evidence.delete()
         if stored:
-            storage = Evidence._meta.get_field("file").storage  # type: ignore[attr-defined]
             transaction.on_commit(lambda: storage.delete(stored))
         record(
             actor=user, action="assessments.evidence.removed", target=assessment, data=data, hromada=assessment.hromada
