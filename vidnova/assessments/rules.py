@@ -43,16 +43,20 @@ def round_rule(roles: UserRoles, action: Action, round_: Any) -> bool:
     return is_staff
 
 
+def may_answer(roles: UserRoles, assessment: Any) -> bool:
+    """Whether the user is one of those who answer this assessment, whatever its state."""
+    return assessment.round.programme_id in roles.programme_staff_of or assessment.hromada_id in roles.hromada_editor_of
+
+
 def assessment_rule(roles: UserRoles, action: Action, assessment: Any) -> bool:
     programme_id = assessment.round.programme_id
     is_staff = programme_id in roles.programme_staff_of
-    is_editor = assessment.hromada_id in roles.hromada_editor_of
     insider = is_staff or assessment.hromada_id in roles.hromada_member_of or programme_id in roles.expert_programme_of
     if action in {Action.VIEW, Action.VIEW_PRIVATE}:
         return insider
     if action == Action.EDIT:
         # A submitted assessment is with the validators; it opens again when they return it.
-        return (is_staff or is_editor) and assessment.state in EDITABLE_STATES
+        return may_answer(roles, assessment) and assessment.state in EDITABLE_STATES
     if action == Action.VALIDATE:
         return is_staff
     if action == Action.ADMINISTER:

@@ -11,15 +11,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from vidnova.accounts import access
 from vidnova.accounts.access import Action, AnyUser, require
 from vidnova.accounts.models import User
 from vidnova.assessments import answers as answer_rules
+from vidnova.assessments import rules
 from vidnova.assessments.models import (
     Answer,
     Assessment,
@@ -69,9 +71,11 @@ def _lock(assessment: Assessment) -> Assessment:
 
 
 def ensure_editable(acting_user: AnyUser, assessment: Assessment) -> None:
-    """404 for outsiders; a clear message when the assessment is with the validators; 403 for
-    those who may only read."""
+    """404 for outsiders; 403 for those who may only read; then a clear message when the round is
+    closed or the assessment is with the validators."""
     require(acting_user, Action.VIEW, assessment)
+    if not (acting_user.is_superuser or rules.may_answer(access.roles_of(acting_user), assessment)):
+        raise PermissionDenied
     if assessment.round.status == RoundStatus.CLOSED:
         raise ValidationError(
             _("The round “%(round)s” is closed; answers can no longer be changed.") % {"round": assessment.round},
@@ -137,7 +141,13 @@ def answer_save(
                 % {"length": len(comment_text), "limit": MAX_COMMENT_LENGTH},
             )
         answer = Answer.objects.filter(assessment=assessment, question=question).first()
-        if answer is not None and expected_version is not None and answer.version != expected_version:
+        stored_is_empty = answer is not None and not answer.value and not answer.comment
+        if (
+            answer is not None
+            and expected_version is not None
+            and answer.version != expected_version
+            and not stored_is_empty
+        ):
             same_comment = comment_text is None or comment_text == answer.comment
             if not (answer.value == cleaned and same_comment):
                 raise AnswerConflict(
@@ -152,10 +162,6 @@ def answer_save(
                 )
             return answer
         if answer is None:
-            if expected_version not in (None, 0):
-                # The page showed an answer that no longer exists (removed by a re-import): not a
-                # conflict of values, so the new value is simply saved.
-                pass
             answer = Answer(assessment=assessment, question=question, version=0)
         before = {"value": answer.value, "comment": answer.comment}
         if answer.pk and answer.value == cleaned and (comment_text is None or comment_text == answer.comment):
@@ -201,6 +207,7 @@ def evidence_add(
     """Attach a file (PDF, image, office document; checked by content, at most 20 MB) or a link to an
     answer. An answer row is created (empty) when the question has none yet."""
     user = actor(acting_user)
+    ensure_editable(acting_user, assessment)  # who may attach is decided before the file is read
     url = (url or "").strip()
     if (file is None) == (not url):
         raise ValidationError(_("Attach either a file or a link."), code="evidence_kind")
@@ -223,7 +230,7 @@ def evidence_add(
         if form.question(question)["type"] not in answer_rules.ANSWERABLE_TYPES:
             raise ValidationError(_("Evidence can only be attached to questions, not to notes."))
         answer, _created = Answer.objects.get_or_create(
-            assessment=assessment, question=question, defaults={"answered_by": user}
+            assessment=assessment, question=question, defaults={"answered_by": user, "version": 0}
         )
         if answer.evidence.count() >= MAX_EVIDENCE_PER_ANSWER:
             raise ValidationError(
