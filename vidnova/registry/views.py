@@ -24,11 +24,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.formats import date_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from vidnova.accounts import access
 from vidnova.accounts.access import Action
+from vidnova.assessments.selectors.needs import training_needs_of
+from vidnova.assessments.selectors.results import visible_assessments
 from vidnova.audit.selectors import history_for_hromada
 from vidnova.core.exceptions import EditConflict, ImportRejected
 from vidnova.core.types import AuthenticatedHttpRequest
@@ -197,8 +200,21 @@ def hromada_detail(request: HttpRequest, katottg: str) -> HttpResponse:
         # Recovery plans: the adopted ones for everyone, all of them for insiders (vidnova.plans).
         "plans": plans_of_hromada(request.user, hromada),
         "can_create_plan": access.can(request.user, Action.EDIT, hromada),
+        **_assessment_context(request, hromada),
     }
     return render(request, "registry/hromada_detail.html", context)
+
+
+def _assessment_context(request: HttpRequest, hromada: Hromada) -> dict[str, Any]:
+    """The "Needs assessment" section, for those who may see the hromada's assessments (vidnova.assessments)."""
+    if not request.user.is_authenticated:
+        return {"assessments": []}
+    assessments = visible_assessments(request.user, hromada)
+    if not assessments:
+        return {"assessments": []}
+    visible = {a.pk for a in assessments}
+    needs = [n for n in training_needs_of(hromada, language=get_language()) if n.assessment.pk in visible]
+    return {"assessments": assessments, "latest_assessment": assessments[0], "training_needs": needs}
 
 
 # --- security status -----------------------------------------------------------------------------

@@ -60,6 +60,20 @@ def _listed(form: answer_rules.Form, names: list[str]) -> str:
     return "; ".join(labels)
 
 
+def _notify_after_commit(assessment: Assessment, event: str, user: AnyUser, transition: AssessmentTransition) -> None:
+    """Enqueue the workflow email (vidnova.assessments.tasks) once the step is committed."""
+    assessment_id, transition_id = assessment.pk, transition.pk
+    acting = actor(user)
+    actor_id = acting.pk if acting is not None else None
+    transaction.on_commit(lambda: _enqueue_notifications(assessment_id, event, actor_id, transition_id))
+
+
+def _enqueue_notifications(assessment_id: int, event: str, actor_id: int | None, transition_id: int) -> None:
+    from vidnova.assessments.tasks import send_workflow_notifications
+
+    send_workflow_notifications.enqueue(assessment_id, event, actor_id, transition_id)
+
+
 def submission_problems(assessment: Assessment) -> list[str]:
     """Why the assessment cannot be submitted yet (empty when it can), in the active language."""
     form = form_of(assessment.round.instrument_version)
@@ -101,7 +115,7 @@ def assessment_submit(*, acting_user: AnyUser, assessment: Assessment, message: 
         if assessment.state == AssessmentState.DRAFT:
             raise ValidationError(_("Answer the questionnaire before submitting it."), code="empty")
         assessment_rescore(assessment)
-        _move(
+        transition = _move(
             assessment,
             AssessmentState.SUBMITTED,
             user=acting_user,
@@ -109,6 +123,7 @@ def assessment_submit(*, acting_user: AnyUser, assessment: Assessment, message: 
             submitted_at=timezone.now(),
             submitted_by=actor(acting_user),
         )
+        _notify_after_commit(assessment, "submitted", acting_user, transition)
     return assessment
 
 
@@ -140,7 +155,7 @@ def assessment_validate(*, acting_user: AnyUser, assessment: Assessment, message
         if assessment.state == AssessmentState.SUBMITTED:
             _move(assessment, AssessmentState.UNDER_VALIDATION, user=acting_user)
         assessment_rescore(assessment)
-        _move(
+        transition = _move(
             assessment,
             AssessmentState.VALIDATED,
             user=acting_user,
@@ -148,6 +163,7 @@ def assessment_validate(*, acting_user: AnyUser, assessment: Assessment, message
             validated_at=timezone.now(),
             validated_by=actor(acting_user),
         )
+        _notify_after_commit(assessment, "validated", acting_user, transition)
     return assessment
 
 
@@ -197,6 +213,7 @@ def assessment_return(
             )
             for name, text in cleaned.items()
         )
+        _notify_after_commit(assessment, "returned", acting_user, transition)
     return assessment
 
 
