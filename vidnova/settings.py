@@ -297,7 +297,11 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {"SecurityStatusEnum": "vidnova.registry.models.SecurityStatus"},
+    "ENUM_NAME_OVERRIDES": {
+        "SecurityStatusEnum": "vidnova.registry.models.SecurityStatus",
+        "CriterionKindEnum": "vidnova.assessments.models.CriterionKind",
+        "DecisionEnum": "vidnova.assessments.models.Decision",
+    },
 }
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
