@@ -30,6 +30,7 @@ ACTION_LABELS: dict[str, Promise] = {
     "plans.section.saved": _("Plan section saved"),
     "plans.section.tables_saved": _("Plan section table saved"),
     "plans.section.profile_inserted": _("Registry figures inserted into a plan section"),
+    "plans.section.assessment_inserted": _("Needs-assessment results inserted into a plan section"),
     "plans.section.restored": _("Earlier text of a plan section restored"),
     "plans.plan.transitioned": _("Plan moved to another stage"),
     "plans.plan.adopted": _("Plan adoption recorded"),

@@ -35,6 +35,7 @@ from django.db import transaction
 
 from vidnova.accounts import access
 from vidnova.accounts.models import Membership, Role, User
+from vidnova.assessments.demo import create_demo_assessments
 from vidnova.assessments.models import InstrumentVersion
 from vidnova.assessments.services import instrument_load_default
 from vidnova.audit.services import record
@@ -409,6 +410,7 @@ def demo_create(*, password: str = DEFAULT_PASSWORD) -> DemoResult:
         instrument = instrument_load_default(acting_user=None)  # idempotent: same file, same version
         if InstrumentVersion.objects.count() != versions_before:
             created.append(f"assessment instrument: {instrument}")
+        create_demo_assessments(programme=programme, version=instrument, users=users, created=created)
 
     hromada_scope = f"{member_hromada.name_latin} / {member_hromada.name_uk} ({member_hromada.katottg})"
     scopes = {

@@ -11,22 +11,29 @@ from __future__ import annotations
 import copy
 import datetime
 import re
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
+from django.utils.html import escape
 from django.utils.translation import gettext
 
-from vidnova.accounts.access import Action, AnyUser, require
+from vidnova.accounts.access import Action, AnyUser, can, require
 from vidnova.accounts.models import User
+from vidnova.assessments.answers import text_in_language
+from vidnova.assessments.models import Assessment
+from vidnova.assessments.selectors.needs import dimension_labels, latest_validated
 from vidnova.audit.services import record
 from vidnova.core.concurrency import check_version
 from vidnova.plans import catalogue, tables, text
 from vidnova.plans.models import Section, SectionCode, SectionDraft, SectionRevision
 from vidnova.plans.services.plans import actor
 from vidnova.plans.workflow import workflow_for
+from vidnova.programmes.models import Field
 from vidnova.registry import selectors as registry_selectors
 from vidnova.registry.models import CodifierUnit, Hromada, SecurityStatus
 from vidnova.registry.translit import translit
@@ -444,5 +451,274 @@ def section_revision_restore(
             target=section,
             data=_audit_data(section, restored_revision=revision.number, changed=changed),
             hromada=section.plan_version.plan.hromada,
+        )
+    return section
+
+
+# --- results of the needs assessment ----------------------------------------------------------
+#
+# The NEEDS section can take the hromada's latest validated needs assessment as data: a table of the
+# normalised score (0–100) and maturity level per field and dimension, the weakest dimensions and the
+# training needs, followed by a paragraph naming the source (the round) and its date. The block is
+# written into the text in both languages (it is plan content, so it is written in the plan's languages
+# rather than the interface's) and recognised again by its heading and closing source line, so
+# inserting again replaces it and leaves the rest of the text as it is.
+
+NEEDS_HEADINGS = {"uk": "Результати оцінювання потреб", "en": "Needs-assessment results"}
+NEEDS_SOURCE_PREFIX = {"uk": "Джерело: оцінювання потреб", "en": "Source: needs assessment"}
+WEAKEST_COUNT = 3
+
+
+@dataclass(frozen=True)
+class NeedsScoreRow:
+    """One line of the inserted table: a field (``is_field``) or one of its dimensions."""
+
+    is_field: bool
+    label: dict[str, str]  # by language ("uk", "en")
+    normalised: Decimal | None
+    maturity_level: int | None
+    maturity: dict[str, str]  # the maturity level's short name by language
+
+
+@dataclass(frozen=True)
+class NeedsAssessmentResults:
+    assessment: Assessment
+    rows: list[NeedsScoreRow]
+    weakest: list[NeedsScoreRow]
+    training_needs: list[NeedsScoreRow]
+    threshold: Decimal
+
+    @property
+    def round_name(self) -> dict[str, str]:
+        round_ = self.assessment.round
+        return {"uk": round_.name_uk, "en": round_.name_en or round_.name_uk}
+
+    @property
+    def validated_on(self) -> datetime.date:
+        validated_at = self.assessment.validated_at or self.assessment.updated_at
+        return timezone.localdate(validated_at)
+
+
+def _texts(texts: Any, fallback: str) -> dict[str, str]:
+    return {language: text_in_language(texts, language, fallback) for language in ("uk", "en")}
+
+
+def needs_assessment_results(hromada: Hromada, acting_user: AnyUser | None = None) -> NeedsAssessmentResults | None:
+    """The scores of ``hromada``'s latest validated needs assessment (None when it has none, or when
+    ``acting_user`` may not see it)."""
+    assessment = latest_validated(hromada)
+    if assessment is None or (acting_user is not None and not can(acting_user, Action.VIEW, assessment)):
+        return None
+    definition = assessment.round.instrument_version.definition
+    labels = dimension_labels(definition)
+    maturity_names = {
+        str(choice["name"]): _texts(choice.get("label"), str(choice["name"]))
+        for choice in (definition.get("choices") or {}).get("maturity", ())
+    }
+
+    def maturity(level: int | None) -> dict[str, str]:
+        if level is None:
+            return {"uk": "", "en": ""}
+        names = maturity_names.get(str(level))
+        if names is None:
+            return {"uk": str(level), "en": str(level)}
+        return {language: name.split(":")[0].strip() for language, name in names.items()}
+
+    programme_fields = {
+        f.number: {"uk": f.name_uk, "en": f.name_en or f.name_uk}
+        for f in Field.objects.filter(programme=assessment.round.programme)
+    }
+    scores = assessment.scores or {}
+    dimensions = [d for d in scores.get("dimensions", []) if d.get("normalised") is not None]
+    rows: list[NeedsScoreRow] = []
+    dimension_rows: list[NeedsScoreRow] = []
+    for field_score in scores.get("fields", []):
+        number = int(field_score["field"])
+        names = programme_fields.get(number) or {"uk": "", "en": ""}
+        rows.append(
+            NeedsScoreRow(
+                is_field=True,
+                label={
+                    "uk": f"Напрям {number}" + (f": {names['uk']}" if names["uk"] else ""),
+                    "en": f"Field {number}" + (f": {names['en']}" if names["en"] else ""),
+                },
+                normalised=None if field_score.get("normalised") is None else Decimal(field_score["normalised"]),
+                maturity_level=field_score.get("maturity_level"),
+                maturity=maturity(field_score.get("maturity_level")),
+            )
+        )
+        for dimension in dimensions:
+            if int(dimension["field"]) != number:
+                continue
+            row = NeedsScoreRow(
+                is_field=False,
+                label=_texts(labels.get(dimension["name"]), dimension["name"]),
+                normalised=Decimal(dimension["normalised"]),
+                maturity_level=dimension.get("maturity_level"),
+                maturity=maturity(dimension.get("maturity_level")),
+            )
+            rows.append(row)
+            dimension_rows.append(row)
+    by_score = sorted(dimension_rows, key=lambda row: row.normalised or Decimal(0))
+    threshold = assessment.round.training_threshold
+    return NeedsAssessmentResults(
+        assessment=assessment,
+        rows=rows,
+        weakest=by_score[:WEAKEST_COUNT],
+        training_needs=[row for row in by_score if row.normalised is not None and row.normalised < threshold],
+        threshold=threshold,
+    )
+
+
+def needs_assessment_unavailable(hromada: Hromada) -> str:
+    """Why there is nothing to insert: the hromada's assessment, if any, is not validated yet."""
+    latest = (
+        Assessment.objects.filter(hromada=hromada).select_related("round").order_by("-round__opens_on", "-pk").first()
+    )
+    if latest is None:
+        return gettext(
+            "%(hromada)s has no validated needs assessment yet: it has not taken part in an assessment round."
+        ) % {"hromada": hromada}
+    return gettext(
+        "%(hromada)s has no validated needs assessment yet: its assessment in “%(round)s” is %(state)s. "
+        "The results can be inserted once a coordinator has validated it."
+    ) % {"hromada": hromada, "round": latest.round, "state": latest.get_state_display()}
+
+
+def _score_text(language: str, value: Decimal | None) -> str:
+    if value is None:
+        return "—"
+    rounded = value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)  # number_format would cut, not round
+    with translation.override(language):
+        return str(number_format(rounded, decimal_pos=1))
+
+
+def needs_assessment_html(results: NeedsAssessmentResults, language: str) -> str:
+    """The block inserted into the text in ``language`` ("uk" or "en")."""
+    uk = language == "uk"
+    head = (
+        ("Напрям / вимір", "Оцінка (0–100)", "Рівень зрілості (0–4)")
+        if uk
+        else ("Field / dimension", "Score (0–100)", "Maturity level (0–4)")
+    )
+    caption = (
+        "Оцінки за напрямами і вимірами: нормалізована оцінка та рівень зрілості"
+        if uk
+        else "Scores by field and dimension: normalised score and maturity level"
+    )
+    body = []
+    for row in results.rows:
+        label = str(escape(row.label[language]))
+        if row.is_field:
+            label = f"<strong>{label}</strong>"
+        body.append(
+            f'<tr><th scope="row">{label}</th><td>{_score_text(language, row.normalised)}</td>'
+            f"<td>{escape(row.maturity[language])}</td></tr>"
+        )
+    parts = [
+        f"<h3>{NEEDS_HEADINGS[language]}</h3>",
+        f"<table><caption>{caption}</caption><thead><tr>"
+        + "".join(f'<th scope="col">{cell}</th>' for cell in head)
+        + "</tr></thead><tbody>"
+        + "".join(body)
+        + "</tbody></table>",
+        f"<h4>{'Найслабші виміри' if uk else 'Weakest dimensions'}</h4>",
+        "<ol>"
+        + "".join(
+            f"<li>{escape(row.label[language])}: {_score_text(language, row.normalised)}</li>"
+            for row in results.weakest
+        )
+        + "</ol>",
+    ]
+    threshold = _score_text(language, results.threshold)
+    parts.append(
+        f"<h4>Потреби в навчанні (виміри з оцінкою нижче {threshold})</h4>"
+        if uk
+        else f"<h4>Training needs (dimensions scoring below {threshold})</h4>"
+    )
+    if results.training_needs:
+        parts.append(
+            "<ul>"
+            + "".join(
+                f"<li>{escape(row.label[language])}: {_score_text(language, row.normalised)}</li>"
+                for row in results.training_needs
+            )
+            + "</ul>"
+        )
+    else:
+        parts.append(f"<p>{'Жоден вимір не нижче порогу.' if uk else 'No dimension scores below the threshold.'}</p>")
+    round_name = escape(results.round_name[language])
+    validated = _date_in(language, results.validated_on)
+    inserted = _date_in(language, timezone.localdate())
+    parts.append(
+        f"<p>{NEEDS_SOURCE_PREFIX['uk']} «{round_name}» (Vidnova), затверджено {validated}; вставлено {inserted}.</p>"
+        if uk
+        else f"<p>{NEEDS_SOURCE_PREFIX['en']} “{round_name}” (Vidnova), validated on {validated}; inserted on "
+        f"{inserted}.</p>"
+    )
+    return "\n".join(parts)
+
+
+def _needs_block(language: str) -> re.Pattern[str]:
+    return re.compile(
+        re.escape(f"<h3>{NEEDS_HEADINGS[language]}</h3>")
+        + r".*?"
+        + re.escape(f"<p>{NEEDS_SOURCE_PREFIX[language]}")
+        + r".*?</p>",
+        re.DOTALL,
+    )
+
+
+def _with_needs_block(body: str, block: str, language: str) -> str:
+    """``body`` with its earlier inserted block replaced by ``block``, or ``block`` put at the top."""
+    pattern = _needs_block(language)
+    if pattern.search(body):
+        return pattern.sub(lambda _match: block, body, count=1)
+    return f"{block}\n{body}" if body.strip() else block
+
+
+def section_insert_needs_assessment(*, acting_user: AnyUser | None, section: Section, expected_version: int) -> Section:
+    """Insert the hromada's latest validated needs-assessment results into the NEEDS section's text, in
+    Ukrainian and English, with their source and date. An earlier insert is replaced; the rest of the
+    text is kept."""
+    with transaction.atomic():
+        section = _lock_for_edit(acting_user, section)
+        if section.code != SectionCode.NEEDS:
+            raise ValidationError(
+                gettext("Needs-assessment results can only be inserted into the section “%(section)s”.")
+                % {"section": SectionCode.NEEDS.label}
+            )
+        hromada = section.plan_version.plan.hromada
+        results = needs_assessment_results(hromada, acting_user)
+        if results is None:
+            raise ValidationError(needs_assessment_unavailable(hromada), code="no_assessment")
+        cleaned = clean_bodies(
+            body_uk=_with_needs_block(section.body_uk, needs_assessment_html(results, "uk"), "uk"),
+            body_en=_with_needs_block(section.body_en, needs_assessment_html(results, "en"), "en"),
+        )
+        current_version = section.version
+        check_version(section, expected_version=expected_version)
+        before = {"body_uk": section.body_uk, "body_en": section.body_en}
+        changed = [field for field in ("body_uk", "body_en") if before[field] != cleaned[field]]
+        if not changed:
+            section.version = current_version
+            return section
+        section.body_uk = cleaned["body_uk"]
+        section.body_en = cleaned["body_en"]
+        section.updated_by = actor(acting_user)
+        section.save(update_fields=["body_uk", "body_en", "updated_by", "version", "updated_at"])
+        _write_revision(section, acting_user)
+        record(
+            actor=actor(acting_user),
+            action="plans.section.assessment_inserted",
+            target=section,
+            changes={field: [len(before[field]), len(cleaned[field])] for field in changed},
+            data=_audit_data(
+                section,
+                assessment=results.assessment.pk,
+                round=results.round_name["en"],
+                validated_on=results.validated_on.isoformat(),
+            ),
+            hromada=hromada,
         )
     return section

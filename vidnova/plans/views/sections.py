@@ -1,5 +1,5 @@
 """Section pages: read a section, edit its text (with autosave and a side-by-side merge when someone
-saved in between), edit its tables, insert registry figures, browse and restore its history, and
+saved in between), edit its tables, insert registry figures and needs-assessment results, browse and restore its history, and
 compare two versions of a plan.
 
 Everything works without JavaScript; static/plans/sections.js adds the formatting toolbar, keeps the
@@ -181,9 +181,21 @@ def section_detail(request: AuthenticatedHttpRequest, pk: int, code: str) -> Htt
             else [],
             "version_form": VersionForm(initial={"version": section.version}),
             "registry_url": _url("section-registry-profile", loaded),
+            "needs_insert": _needs_insert(request, loaded) if can_edit and section.code == SectionCode.NEEDS else None,
         }
     )
     return render(request, "plans/section_detail.html", context)
+
+
+def _needs_insert(request: HttpRequest, loaded: Loaded) -> dict[str, Any]:
+    """What the "insert needs-assessment results" card shows: the results to insert, or why there are none."""
+    hromada = loaded.plan.hromada
+    results = services.needs_assessment_results(hromada, request.user)
+    return {
+        "results": results,
+        "reason": "" if results is not None else services.needs_assessment_unavailable(hromada),
+        "url": _url("section-needs-assessment", loaded),
+    }
 
 
 # --- editing the text -------------------------------------------------------------------------
@@ -508,6 +520,32 @@ def section_registry_profile(request: AuthenticatedHttpRequest, pk: int, code: s
     return HttpResponseRedirect(target)
 
 
+@require_POST
+@login_required
+def section_needs_assessment(request: AuthenticatedHttpRequest, pk: int, code: str) -> HttpResponse:
+    loaded, _context_unused = _load_for_edit(request, pk, code)
+    form = VersionForm(request.POST)
+    target = _url("section-detail", loaded) + "#needs-assessment"
+    if not form.is_valid():
+        messages.error(request, _("The form was incomplete; nothing was inserted."))
+        return HttpResponseRedirect(target)
+    try:
+        services.section_insert_needs_assessment(
+            acting_user=request.user, section=loaded.section, expected_version=form.cleaned_data["version"]
+        )
+    except EditConflict:
+        messages.error(
+            request,
+            _("Someone changed this section after you opened it. Check the current text and insert again."),
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The needs-assessment results were inserted into the text."))
+    return HttpResponseRedirect(target)
+
+
 # --- history ----------------------------------------------------------------------------------
 
 
@@ -659,6 +697,7 @@ urlpatterns = [
     path(SECTION + "draft/discard/", section_draft_discard, name="section-draft-discard"),
     path(SECTION + "tables/<slug:table>/", section_table_edit, name="section-table-edit"),
     path(SECTION + "registry-profile/", section_registry_profile, name="section-registry-profile"),
+    path(SECTION + "needs-assessment/", section_needs_assessment, name="section-needs-assessment"),
     path(SECTION + "history/", section_history, name="section-history"),
     path(SECTION + "history/<int:number>/restore/", section_restore, name="section-restore"),
     path("<int:pk>/compare/", version_compare, name="version-compare"),
