@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from vidnova.core.models import TimeStampedModel, VersionedModel
 from vidnova.programmes.models import TranslatedNameMixin
@@ -69,9 +70,10 @@ class InstrumentVersion(TimeStampedModel):
 
 
 class RoundKind(models.TextChoices):
-    BASELINE = "baseline", _("baseline")
-    MIDLINE = "midline", _("midline")
-    ENDLINE = "endline", _("endline")
+    # "baseline" alone is also an indicator's starting value (plans); the context keeps them apart.
+    BASELINE = "baseline", pgettext_lazy("assessment round", "baseline")
+    MIDLINE = "midline", pgettext_lazy("assessment round", "midline")
+    ENDLINE = "endline", pgettext_lazy("assessment round", "endline")
 
 
 class RoundStatus(models.TextChoices):
