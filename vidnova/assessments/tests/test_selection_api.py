@@ -17,6 +17,7 @@ def test_full_flow(world, clients):  # type: ignore[no-untyped-def]
     for index in range(3):
         make_assessment(assessment_of(setup, index), overall=str(30 + 10 * index), fields={1: "40"}, damage="minor")
     client = clients["coordinator"]
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"  # the messages asserted below are the English ones
     created = client.post(
         BASE,
         {
