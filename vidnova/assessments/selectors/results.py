@@ -202,7 +202,7 @@ class Chart:
     ticks: tuple[tuple[int, Decimal], ...] = ()
 
 
-LABEL_WIDTH = 260
+LABEL_WIDTH = 340
 PLOT_WIDTH = 400
 ROW_HEIGHT = 28
 BAR_HEIGHT = 18
