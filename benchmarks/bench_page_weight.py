@@ -69,6 +69,33 @@ class Weight:
 
 # Plan pages are private until adoption: they are weighed as the demo coordinator sees them.
 COORDINATOR = "coordinator@demo.vidnova.local"
+EDITOR = "editor@demo.vidnova.local"
+
+
+def assessment_pages() -> list[tuple[str, str, str]]:
+    """The demo's baseline round as its users see it: the editor's questionnaire pages, the
+    coordinator's round, review, cohort, results and selection pages."""
+    from vidnova.accounts.models import Membership, Role
+    from vidnova.assessments.models import Assessment, AssessmentState, Round, SelectionCall
+
+    round_ = Round.objects.order_by("pk").first()
+    call = SelectionCall.objects.order_by("pk").first()
+    editor_hromadas = Membership.objects.filter(user__email=EDITOR, role=Role.HROMADA_EDITOR).values("hromada_id")
+    own = Assessment.objects.filter(round=round_, hromada_id__in=editor_hromadas).first()
+    submitted = Assessment.objects.filter(round=round_, state=AssessmentState.SUBMITTED).first()
+    validated = Assessment.objects.filter(round=round_, state=AssessmentState.VALIDATED).select_related("hromada").first()
+    if round_ is None or call is None or own is None or submitted is None or validated is None:
+        raise SystemExit("The demo created no assessment round, selection call or assessments in every state.")
+    return [
+        ("Assessments (hromada editor)", "/assessments/", EDITOR),
+        ("Assessment overview (hromada editor)", f"/assessments/{own.pk}/", EDITOR),
+        ("Questionnaire page, 9 questions (hromada editor)", f"/assessments/{own.pk}/pages/f1_prep/", EDITOR),
+        ("Round (coordinator)", f"/assessments/rounds/{round_.pk}/", COORDINATOR),
+        ("Validation page (coordinator)", f"/assessments/{submitted.pk}/review/", COORDINATOR),
+        ("Cohort view and heat map (coordinator)", f"/assessments/rounds/{round_.pk}/cohort/", COORDINATOR),
+        ("Hromada results (coordinator)", f"/assessments/hromadas/{validated.hromada.katottg}/", COORDINATOR),
+        ("Selection call (coordinator)", f"/assessments/selection/{call.pk}/", COORDINATOR),
+    ]
 
 
 def pages() -> list[tuple[str, str] | tuple[str, str, str]]:
@@ -85,6 +112,7 @@ def pages() -> list[tuple[str, str] | tuple[str, str, str]]:
     return [
         ("Assessment instruments", "/assessments/instruments/"),
         ("Default instrument (questionnaire preview)", "/assessments/instruments/vidnova_default_assessment/"),
+        *assessment_pages(),
         ("Plan list", "/plans/"),
         ("Public plan page", f"/plans/{adopted.pk}/public/"),
         ("Plan overview (coordinator)", f"/plans/{drafting.pk}/", COORDINATOR),
