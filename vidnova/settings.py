@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "vidnova.programmes",
     "vidnova.plans",
     "vidnova.assessments",
+    "vidnova.projects",
     "vidnova.api",
 ]
 
