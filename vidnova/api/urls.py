@@ -6,6 +6,7 @@ from rest_framework.routers import APIRootView, DefaultRouter
 from vidnova.api import views
 from vidnova.assessments.api.urls import urlpatterns as instrument_api_urlpatterns
 from vidnova.plans.api.urls import urlpatterns as plan_api_urlpatterns
+from vidnova.projects.api.urls import urlpatterns as project_api_urlpatterns
 
 
 class RootView(APIRootView):
@@ -22,7 +23,7 @@ router.register("raions", views.RaionViewSet, basename="raion")
 router.register("partner-municipalities", views.DutchMunicipalityViewSet, basename="partner-municipality")
 
 urlpatterns = [
-    path("v1/", include(([*router.urls, *plan_api_urlpatterns, *instrument_api_urlpatterns], "api"), namespace="api")),
+    path("v1/", include(([*router.urls, *plan_api_urlpatterns, *instrument_api_urlpatterns, *project_api_urlpatterns], "api"), namespace="api")),
     path("v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", views.api_docs, name="api-docs"),
 ]
