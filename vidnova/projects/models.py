@@ -8,6 +8,8 @@ co-financing share are computed (projects/money.py), never typed in.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -17,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from vidnova.core.models import TimeStampedModel, VersionedModel
 from vidnova.programmes.models import TranslatedNameMixin
 
-AMOUNT = {"max_digits": 16, "decimal_places": 2}
+AMOUNT: dict[str, Any] = {"max_digits": 16, "decimal_places": 2}
 edrpou_validator = RegexValidator(r"^\d{8}$", _("An EDRPOU code has 8 digits."))
 
 
