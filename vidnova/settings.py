@@ -224,6 +224,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Largest upload accepted by Vidnova's own validators (CSV imports, documents).
 VIDNOVA_MAX_UPLOAD_BYTES = env_int("VIDNOVA_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
+# Start of the OC4IDS project identifiers in exports; register a prefix with the Open Contracting
+# Partnership before publishing (docs/deploy.md).
+VIDNOVA_OC4IDS_PREFIX = env_str("VIDNOVA_OC4IDS_PREFIX", "oc4ids-vidnova")
 
 # Email
 EMAIL_BACKEND = env_str(

@@ -29,7 +29,7 @@ MAPPING: dict[str, StateMapping] = {
     S.REFUSED: StateMapping("refused", "unsuccessful", "cancelled"),
     S.IMPLEMENTATION: StateMapping("implementation", "active", "implementation"),
     S.COMPLETION: StateMapping(None, "complete", "completion"),
-    S.EX_POST_EVALUATED: StateMapping(None, "complete", "completed"),
+    S.EX_POST_EVALUATED: StateMapping(None, "complete", "completion"),  # 0.9.4 has no "completed"
     S.CANCELLED: StateMapping(None, "cancelled", "cancelled"),
 }
 
