@@ -83,7 +83,9 @@ def assessment_pages() -> list[tuple[str, str, str]]:
     editor_hromadas = Membership.objects.filter(user__email=EDITOR, role=Role.HROMADA_EDITOR).values("hromada_id")
     own = Assessment.objects.filter(round=round_, hromada_id__in=editor_hromadas).first()
     submitted = Assessment.objects.filter(round=round_, state=AssessmentState.SUBMITTED).first()
-    validated = Assessment.objects.filter(round=round_, state=AssessmentState.VALIDATED).select_related("hromada").first()
+    validated = (
+        Assessment.objects.filter(round=round_, state=AssessmentState.VALIDATED).select_related("hromada").first()
+    )
     if round_ is None or call is None or own is None or submitted is None or validated is None:
         raise SystemExit("The demo created no assessment round, selection call or assessments in every state.")
     return [
