@@ -23,7 +23,13 @@ router.register("raions", views.RaionViewSet, basename="raion")
 router.register("partner-municipalities", views.DutchMunicipalityViewSet, basename="partner-municipality")
 
 urlpatterns = [
-    path("v1/", include(([*router.urls, *plan_api_urlpatterns, *instrument_api_urlpatterns, *project_api_urlpatterns], "api"), namespace="api")),
+    path(
+        "v1/",
+        include(
+            ([*router.urls, *plan_api_urlpatterns, *instrument_api_urlpatterns, *project_api_urlpatterns], "api"),
+            namespace="api",
+        ),
+    ),
     path("v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", views.api_docs, name="api-docs"),
 ]
