@@ -93,7 +93,7 @@ class PrioGatesSerializer(serializers.Serializer[Any]):
         min_value=0,
         max_value=100,
         allow_null=True,
-        help_text=_("Minimum local co-financing share, % of the cost; null: no gate."),
+        help_text=_("Minimum local co-financing share in per cent of the cost; null: no gate."),
     )
     design_for_construction = serializers.BooleanField(
         help_text=_("Construction and rehabilitation projects need a design document (DREAM designDocument).")
@@ -272,7 +272,10 @@ class PrioRoundCreateSerializer(serializers.Serializer[Any]):
     name_en = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
     name_nl = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
     description = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
-    gates = PrioGatesInputSerializer(required=False, help_text=_("Gates; all on with 10% co-financing when left out."))
+    gates = PrioGatesInputSerializer(
+        required=False,
+        help_text=_("Gates; when left out, all are on with a minimum of 10 per cent local co-financing."),
+    )
 
 
 class PrioRoundUpdateSerializer(serializers.Serializer[Any]):

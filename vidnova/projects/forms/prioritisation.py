@@ -25,7 +25,7 @@ class RoundForm(forms.Form):
         initial=True,
     )
     gate_min_cofinancing = forms.DecimalField(
-        label=_("Minimum local co-financing, % of the cost"),
+        label=_("Minimum local co-financing, per cent of the cost"),
         min_value=Decimal(0),
         max_value=Decimal(100),
         decimal_places=2,
