@@ -321,14 +321,30 @@ class ProjectForm(forms.Form):
 class RowForm(forms.Form):
     """A row of a table; an entirely empty row is skipped."""
 
+    @staticmethod
+    def _preset(field: forms.Field) -> str | None:
+        """What a select without an empty choice sends untouched (its first option)."""
+        if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.MultipleChoiceField):
+            choices = list(field.choices)
+            if choices and str(choices[0][0]) != "":
+                return str(choices[0][0])
+        return None
+
     def is_blank(self) -> bool:
+        """Nothing typed or chosen: a select left at its preset first option does not fill a row."""
         if not self.is_bound:
             return True
-        return not any(
-            str(self.data.get(self.add_prefix(name)) or "").strip()
-            for name, field in self.fields.items()
-            if not isinstance(field.widget, forms.HiddenInput)
-        )
+        for name, field in self.fields.items():
+            if isinstance(field.widget, forms.HiddenInput):
+                continue
+            value = str(self.data.get(self.add_prefix(name)) or "").strip()
+            if value and value != self._preset(field):
+                return False
+        return True
+
+    def has_changed(self) -> bool:
+        # Django skips validating an empty_permitted row only when it "has not changed".
+        return not self.is_blank()
 
     def row(self) -> dict[str, Any]:
         return {name: value for name, value in self.cleaned_data.items() if value not in (None,)}

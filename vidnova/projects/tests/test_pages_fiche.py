@@ -214,6 +214,12 @@ def test_editor_creates_a_fiche_with_rows(world: World, clients: dict[str, Clien
             "beneficiaries_direct": "100",
             "sdg_targets": "11.5",
             "prozorro_ids": "UA-2025-01-15-000123-a",
+            # Untouched extra rows, as a browser sends them: selects without an empty choice
+            # still carry their first option. They must not count as rows.
+            "budget_lines-1-cost_type": "capex",
+            "budget_lines-1-currency": "UAH",
+            "financing_lines-1-currency": "UAH",
+            "financing_lines-1-status": "identified",
         }
     )
     response = clients["editor"].post(url, data)
