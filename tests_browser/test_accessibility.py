@@ -105,6 +105,41 @@ def _assessment_pages() -> list[str]:
     ]
 
 
+def _project_pages() -> tuple[list[str], list[str]]:
+    """Project pages of the demo: the public ones (the portfolio, a fiche of a site that is not
+    sensitive, the exchange rates), and the ones a coordinator works in."""
+    from vidnova.programmes.demo import PROGRAMME_SLUG
+    from vidnova.projects.models import PrioritisationRound, Project
+
+    open_fiche = Project.objects.filter(is_sensitive=False).order_by("pk").first()
+    sensitive = Project.objects.filter(is_sensitive=True).order_by("pk").first()
+    round_ = PrioritisationRound.objects.order_by("pk").first()
+    assert open_fiche is not None
+    assert sensitive is not None
+    assert round_ is not None
+    katottg = open_fiche.hromada.katottg
+    public = [
+        "/projects/",
+        f"/projects/?hromada={katottg}",
+        f"/projects/?programme={PROGRAMME_SLUG}",
+        f"/projects/{open_fiche.pk}/",
+        "/projects/rates/",
+    ]
+    working = [
+        f"/projects/?programme={PROGRAMME_SLUG}",
+        f"/projects/{open_fiche.pk}/",
+        f"/projects/{sensitive.pk}/",
+        f"/projects/{open_fiche.pk}/edit/",
+        f"/projects/new/?hromada={katottg}",
+        f"/projects/{open_fiche.pk}/transition/",
+        "/projects/import/",
+        "/projects/rates/",
+        f"/projects/programmes/{round_.programme.slug}/prioritisation/",
+        f"/projects/prioritisation/{round_.pk}/",
+    ]
+    return public, working
+
+
 @pytest.fixture
 def axe_page(browser: Browser, live_server: Any, transactional_db: None) -> Iterator[tuple[Page, str]]:
     context = browser.new_context(bypass_csp=True, viewport={"width": 1280, "height": 900})
@@ -147,7 +182,8 @@ def _check(page: Page, base_url: str, paths: list[str], language: str) -> dict[s
 def test_public_pages_meet_wcag_aa(axe_page: tuple[Page, str], demo: None, language: str) -> None:
     page, base_url = axe_page
     public_plan_pages, _working = _plan_pages()
-    assert _check(page, base_url, PUBLIC_PAGES + public_plan_pages, language) == {}
+    public_project_pages, _working_projects = _project_pages()
+    assert _check(page, base_url, PUBLIC_PAGES + public_plan_pages + public_project_pages, language) == {}
 
 
 def test_signed_in_pages_meet_wcag_aa(axe_page: tuple[Page, str], demo: None) -> None:
@@ -158,4 +194,5 @@ def test_signed_in_pages_meet_wcag_aa(axe_page: tuple[Page, str], demo: None) ->
     page.locator("main form button[type=submit]").first.click()
     page.wait_for_url(lambda url: "/accounts/login/" not in url)
     _public, plan_pages = _plan_pages()
-    assert _check(page, base_url, SIGNED_IN_PAGES + plan_pages + _assessment_pages(), "uk") == {}
+    _public_projects, project_pages = _project_pages()
+    assert _check(page, base_url, SIGNED_IN_PAGES + plan_pages + _assessment_pages() + project_pages, "uk") == {}

@@ -42,6 +42,7 @@ from vidnova.audit.services import record
 from vidnova.plans.demo import create_demo_plans
 from vidnova.programmes import services
 from vidnova.programmes.models import Field, Organisation, OrganisationKind, Participation, Phase, Programme
+from vidnova.projects.demo import create_demo_projects
 from vidnova.registry.models import DutchMunicipality, Hromada
 
 DEFAULT_PASSWORD = "vidnova-demo-2026"  # noqa: S105 - published demo password, demo installations only
@@ -411,6 +412,7 @@ def demo_create(*, password: str = DEFAULT_PASSWORD) -> DemoResult:
         if InstrumentVersion.objects.count() != versions_before:
             created.append(f"assessment instrument: {instrument}")
         create_demo_assessments(programme=programme, version=instrument, users=users, created=created)
+        create_demo_projects(programme=programme, users=users, created=created)
 
     hromada_scope = f"{member_hromada.name_latin} / {member_hromada.name_uk} ({member_hromada.katottg})"
     scopes = {

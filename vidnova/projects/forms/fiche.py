@@ -325,7 +325,7 @@ class RowForm(forms.Form):
     def _preset(field: forms.Field) -> str | None:
         """What a select without an empty choice sends untouched (its first option)."""
         if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.MultipleChoiceField):
-            choices = list(field.choices)
+            choices: list[Any] = list(field.widget.choices)
             if choices and str(choices[0][0]) != "":
                 return str(choices[0][0])
         return None
