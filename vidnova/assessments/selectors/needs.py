@@ -59,3 +59,40 @@ def training_needs_of(hromada: Hromada, *, language: str | None = None) -> list[
         )
         for row in rows
     ]
+
+
+@dataclass(frozen=True)
+class DimensionChoice:
+    name: str
+    label: str
+    normalised: Decimal | None  # the latest validated score, None when not assessed
+
+
+def dimension_choices(hromada: Hromada, *, language: str | None = None) -> list[DimensionChoice]:
+    """The dimensions a project idea of ``hromada`` can say it addresses: those of the instrument of
+    its latest validated assessment (or, before any, of the programme's default instrument), weakest
+    first, with the latest validated score."""
+    from vidnova.assessments.models import InstrumentVersion
+
+    assessment = latest_validated(hromada)
+    if assessment is not None:
+        definition = assessment.round.instrument_version.definition
+        scores = dict(DimensionResult.objects.filter(assessment=assessment).values_list("dimension", "normalised"))
+    else:
+        version = (
+            InstrumentVersion.objects.filter(instrument__is_default=True).order_by("-number").first()
+            or InstrumentVersion.objects.order_by("-created_at").first()
+        )
+        if version is None:
+            return []
+        definition, scores = version.definition, {}
+    choices = [
+        DimensionChoice(
+            name=group["name"],
+            label=text_in_language(group.get("label"), language, group["name"]),
+            normalised=scores.get(group["name"]),
+        )
+        for group in definition.get("groups") or ()
+        if group.get("is_dimension")
+    ]
+    return sorted(choices, key=lambda c: (c.normalised is None, c.normalised or 0))

@@ -14,6 +14,7 @@ from django.forms import BaseFormSet, formset_factory
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from vidnova.assessments.selectors.needs import dimension_choices
 from vidnova.plans.models import GoalLevel, GoalNode, Plan
 from vidnova.plans.selectors.plans import current_version
 from vidnova.programmes.models import Programme
@@ -147,11 +148,11 @@ class ProjectForm(forms.Form):
     programme = forms.TypedChoiceField(label=_("Programme"), required=False, coerce=int, empty_value=None)
     plan = forms.TypedChoiceField(label=_("Recovery plan"), required=False, coerce=int, empty_value=None)
     plan_tasks = GoalNodeChoiceField(label=_("Plan tasks served"), queryset=GoalNode.objects.none(), required=False)
-    assessment_dimensions = forms.CharField(
+    assessment_dimensions = forms.MultipleChoiceField(
         label=_("Assessment gaps addressed"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("The dimensions of the needs assessment, one per line."),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Dimensions of the hromada’s needs assessment, weakest first, with the latest validated score."),
     )
 
     purpose = forms.ChoiceField(label=_("Purpose"), choices=Purpose.choices)
@@ -209,6 +210,19 @@ class ProjectForm(forms.Form):
             .select_related("plan_version__plan")
             .order_by("plan_version__plan", "position", "pk")
         )
+        dimensions = [
+            (
+                choice.name,
+                choice.label
+                if choice.normalised is None
+                else _("%(label)s (score %(score)s)") % {"label": choice.label, "score": f"{choice.normalised:.0f}"},
+            )
+            for choice in dimension_choices(hromada)
+        ]
+        # Keep dimensions stored earlier (for example of another instrument) selectable.
+        stored = self.initial.get("assessment_dimensions") or []
+        dimensions += [(name, name) for name in stored if name not in {value for value, _label in dimensions}]
+        self.fields["assessment_dimensions"].choices = dimensions  # type: ignore[attr-defined]
         self.fields["project_type"].choices = _blank(_codelist("PROJECT_TYPES"))  # type: ignore[attr-defined]
         self.fields["sectors"].choices = _codelist("SECTORS")  # type: ignore[attr-defined]
         self.fields["purpose_codes"].choices = [(code, f"{code} {label}") for code, label in _codelist("PURPOSE_CODES")]  # type: ignore[attr-defined]
@@ -257,7 +271,7 @@ class ProjectForm(forms.Form):
         initial["bbb_features"] = list(project.bbb_features or [])
         initial["sdg_targets"] = ", ".join(str(t) for t in project.sdg_targets or [])
         initial["acquis_chapters"] = ", ".join(str(c) for c in project.acquis_chapters or [])
-        initial["assessment_dimensions"] = "\n".join(str(d) for d in project.assessment_dimensions or [])
+        initial["assessment_dimensions"] = [str(d) for d in project.assessment_dimensions or []]
         initial["prozorro_ids"] = "\n".join(str(i) for i in project.prozorro_ids or [])
         for code, value in (project.policy_markers or {}).items():
             initial[f"marker_{code}"] = str(value)
@@ -302,7 +316,7 @@ class ProjectForm(forms.Form):
         result["plan_tasks"] = [node.pk for node in data.get("plan_tasks") or []]
         result["sdg_targets"] = _lines(data.get("sdg_targets") or "")
         result["acquis_chapters"] = _lines(data.get("acquis_chapters") or "")
-        result["assessment_dimensions"] = _lines(data.get("assessment_dimensions") or "")
+        result["assessment_dimensions"] = list(data.get("assessment_dimensions") or [])
         result["prozorro_ids"] = _lines(data.get("prozorro_ids") or "")
         result["policy_markers"] = {
             name.removeprefix("marker_"): int(data[name])

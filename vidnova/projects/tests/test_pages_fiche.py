@@ -477,3 +477,22 @@ def test_form_page_weight(world: World, clients: dict[str, Client]) -> None:
 
     content = clients["editor"].get(reverse("projects:project-create") + f"?hromada={world.hromada.katottg}").content
     assert len(gzip.compress(content)) < 150_000
+
+
+def test_assessment_gaps_are_chosen_among_the_assessed_dimensions(world: World, clients: dict[str, Client]) -> None:
+    from vidnova.assessments.services import instrument_load_default
+
+    version = instrument_load_default()
+    dimension = next(group for group in version.definition["groups"] if group.get("is_dimension"))
+    url = reverse("projects:project-create") + f"?hromada={world.hromada.katottg}"
+    page = clients["editor"].get(url).content.decode()
+    assert f'value="{dimension["name"]}"' in page
+    response = clients["editor"].post(url, _form_data(assessment_dimensions=dimension["name"]))
+    assert response.status_code == 302
+    project = Project.objects.get()
+    assert project.assessment_dimensions == [dimension["name"]]
+    detail = clients["editor"].get(_detail(project)).content.decode()
+    assert dimension["label"]["en"] in detail
+    refused = clients["editor"].post(url, _form_data(assessment_dimensions="no_such_dimension"))
+    assert refused.status_code == 400
+    assert Project.objects.count() == 1

@@ -27,6 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from vidnova.accounts import access
 from vidnova.accounts.access import Action
+from vidnova.assessments.selectors.needs import dimension_choices
 from vidnova.core.exceptions import EditConflict
 from vidnova.core.types import AuthenticatedHttpRequest
 from vidnova.projects import codelists, lifecycle, money
@@ -138,9 +139,11 @@ def _fiche_context(
     title_en = (get_language() or "uk").startswith("en") and project.title_en
     mapping = lifecycle.MAPPING.get(project.state)
     show_exact = can_private or not project.is_sensitive
+    dimension_labels = {choice.name: choice.label for choice in dimension_choices(project.hromada)}
     context: dict[str, Any] = {
         "nav": "projects",
         "project": project,
+        "assessment_gaps": [dimension_labels.get(name, name) for name in project.assessment_dimensions or []],
         "title": title_en or project.title_uk,
         "other_title": project.title_uk if title_en else project.title_en,
         "texts": _texts(project),
