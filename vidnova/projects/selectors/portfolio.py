@@ -14,10 +14,13 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import (
     Case,
+    Count,
     DecimalField,
+    Exists,
     F,
     OuterRef,
     Q,
@@ -184,46 +187,96 @@ def rate_on(currency: str, day: datetime.date) -> ExchangeRate | None:
     return ExchangeRate.objects.filter(currency=currency, valid_on__lte=day).order_by("-valid_on").first()
 
 
+def _has_foreign_committed() -> Exists:
+    """Whether the project has a committed line in a currency other than its own."""
+    return Exists(
+        FinancingLine.objects.filter(project=OuterRef("pk"), status__in=COMMITTED_STATUSES).exclude(
+            currency=OuterRef("currency")
+        )
+    )
+
+
 def totals(queryset: QuerySet[Project], *, on: datetime.date | None = None) -> Totals:
-    """Totals over every project of ``queryset`` (not only the page shown): one query for the projects
-    and one for their committed lines in other currencies, then conversions with the rates of ``on``."""
+    """Totals over every project of ``queryset`` (not only the page shown), summed per currency in the
+    database: one query for the counts and costs, one for the committed amounts and gaps (the committed
+    lines joined and summed per project once, then the gaps summed per currency), and one for the few
+    projects with committed lines in another currency, converted in Python with the rates of ``on``."""
     day = on or timezone.localdate()
     table = money.RateTable(day)
 
     def _convert(amount: Decimal, currency: str, to_currency: str, day: datetime.date) -> Decimal | None:
         return money.convert(amount, currency, to_currency, day, rates=table)
 
+    ids = queryset.order_by().values("pk")
     per: dict[str, CurrencyTotal] = {}
     count = without_cost = 0
-    rows = queryset.order_by().values_list("pk", "currency", "cost", "committed_amount")  # type: ignore[misc]
-    costs: dict[int, tuple[str, Decimal, Decimal]] = {}
-    for pk, currency, cost, committed in rows.iterator(chunk_size=2000):
-        count += 1
-        if cost is None:
-            without_cost += 1
-            continue
-        costs[pk] = (currency, cost, committed or ZERO)
-        total = per.setdefault(currency, CurrencyTotal(currency))
-        total.projects += 1
-        total.cost += cost
-        total.committed += committed or ZERO
-    # Committed lines in a currency other than the project's: converted into the project's currency.
-    foreign: dict[int, Decimal] = defaultdict(lambda: ZERO)
-    foreign_lines = (
-        FinancingLine.objects.filter(project__in=queryset.order_by().values("pk"), status__in=COMMITTED_STATUSES)
-        .exclude(currency=F("project__currency"))
-        .values_list("project_id", "amount", "currency", "project__currency")
-    )
-    for project_id, amount, currency, project_currency in foreign_lines:
-        if project_id not in costs:
-            continue
-        converted = _convert(amount, currency, project_currency, day)
-        if converted is not None:
-            foreign[project_id] += converted
-            per[project_currency].committed += converted
-    for pk, (currency, cost, own) in costs.items():
-        committed = own + foreign.get(pk, ZERO)
-        per[currency].gap += max(cost - committed, ZERO)
+    for currency, projects, priced, cost in (
+        Project.objects.filter(pk__in=ids)
+        .order_by()
+        .values("currency")
+        .annotate(projects=Count("pk"), priced=Count("cost"), total_cost=Sum("cost", output_field=MONEY))
+        .values_list("currency", "projects", "priced", "total_cost")
+    ):
+        count += projects
+        without_cost += projects - priced
+        if priced:
+            per[currency] = CurrencyTotal(currency, cost=cost or ZERO, projects=priced)
+    if per:
+        # Per project: committed lines in its own currency (one join, grouped once); the gap is the cost
+        # less that, never below zero, except for projects with lines in other currencies (below).
+        own = Q(financing_lines__status__in=COMMITTED_STATUSES, financing_lines__currency=F("currency"))
+        per_project = (
+            Project.objects.filter(pk__in=ids, cost__isnull=False)
+            .order_by()
+            .alias(foreign=_has_foreign_committed())
+            .annotate(
+                own_committed=Coalesce(Sum("financing_lines__amount", filter=own), Value(ZERO), output_field=MONEY)
+            )
+            .annotate(
+                own_gap=Case(
+                    When(foreign=True, then=Value(ZERO)),
+                    When(cost__gt=F("own_committed"), then=F("cost") - F("own_committed")),
+                    default=Value(ZERO),
+                    output_field=MONEY,
+                ),
+            )
+        )
+        sums: dict[str, Any] = {}
+        for index, currency in enumerate(per):
+            sums[f"committed_{index}"] = Sum("own_committed", filter=Q(currency=currency), output_field=MONEY)
+            sums[f"gap_{index}"] = Sum("own_gap", filter=Q(currency=currency), output_field=MONEY)
+        summed = per_project.aggregate(**sums)
+        for index, total in enumerate(per.values()):
+            total.committed = summed[f"committed_{index}"] or ZERO
+            total.gap = summed[f"gap_{index}"] or ZERO
+        # Projects with committed lines in another currency: converted into the project's currency.
+        mixed: dict[int, tuple[str, Decimal, Decimal]] = {
+            pk: (currency, cost or ZERO, committed or ZERO)
+            for pk, currency, cost, committed in Project.objects.filter(pk__in=ids, cost__isnull=False)
+            .order_by()
+            .filter(_has_foreign_committed())
+            .annotate(
+                own_committed=Sum(
+                    "financing_lines__amount",
+                    filter=Q(financing_lines__status__in=COMMITTED_STATUSES, financing_lines__currency=F("currency")),
+                )
+            )
+            .values_list("pk", "currency", "cost", "own_committed")
+        }
+        foreign: dict[int, Decimal] = defaultdict(lambda: ZERO)
+        foreign_lines = (
+            FinancingLine.objects.filter(project__in=ids, project__cost__isnull=False, status__in=COMMITTED_STATUSES)
+            .exclude(currency=F("project__currency"))
+            .order_by()
+            .values_list("project_id", "amount", "currency", "project__currency")
+        )
+        for project_id, amount, currency, project_currency in foreign_lines:
+            converted = _convert(amount, currency, project_currency, day)
+            if converted is not None:
+                foreign[project_id] += converted
+                per[project_currency].committed += converted
+        for pk, (currency, cost, own_committed) in mixed.items():
+            per[currency].gap += max(cost - (own_committed + foreign.get(pk, ZERO)), ZERO)
     ordered = [per[c] for c in ("UAH", "EUR", "USD") if c in per] + [
         t for c, t in sorted(per.items()) if c not in ("UAH", "EUR", "USD")
     ]

@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vidnova.projects import money
-from vidnova.projects.models import FinancingLine, Project
+from vidnova.projects.models import FinancingLine, Project, ProjectLocation
 
 MAX_MONTHS = 240
 OUTLIER_FACTOR = Decimal(10)
@@ -52,8 +52,6 @@ def check(queryset: QuerySet[Project], *, scope: QuerySet[Project] | None = None
     ``scope`` (default: ``queryset`` itself), so the fiche of one project is compared with its portfolio."""
     day = timezone.localdate()
     table = money.RateTable(day)
-    scope = queryset if scope is None else scope
-    ids = set(queryset.order_by().values_list("pk", flat=True))
     rows = list(
         queryset.order_by().values_list(
             "pk",
@@ -67,10 +65,16 @@ def check(queryset: QuerySet[Project], *, scope: QuerySet[Project] | None = None
             "title_uk",
         )
     )
+    ids = {row[0] for row in rows}
     warnings: list[QualityWarning] = []
 
     # No location.
-    with_locations = set(queryset.order_by().filter(locations__isnull=False).values_list("pk", flat=True).distinct())
+    with_locations = set(
+        ProjectLocation.objects.filter(project__in=queryset.order_by().values("pk"))
+        .order_by()
+        .values_list("project_id", flat=True)
+        .distinct()
+    )
     # Financing above cost: the financing lines converted into the project's currency.
     financing: dict[int, Decimal] = defaultdict(Decimal)
     unconvertible: set[int] = set()
@@ -81,7 +85,9 @@ def check(queryset: QuerySet[Project], *, scope: QuerySet[Project] | None = None
         .values_list("project_id", "currency")
         .annotate(total=Sum("amount"))
     ):
-        target = currency_of[project_id]
+        target = currency_of.get(project_id)
+        if target is None:
+            continue
         if currency == target:
             financing[project_id] += total
             continue
@@ -91,16 +97,31 @@ def check(queryset: QuerySet[Project], *, scope: QuerySet[Project] | None = None
         else:
             financing[project_id] += converted
 
-    # Duplicate titles within a hromada.
-    titles: dict[tuple[int, str], list[int]] = defaultdict(list)
-    for pk, hromada_id, title in scope.order_by().values_list("pk", "hromada_id", "title_uk"):
-        titles[(hromada_id, normalised_title(title))].append(pk)
+    # The portfolio compared with: the rows already read when the scope is the queryset itself, so
+    # each title is normalised once and the sectors decoded once.
+    title_key: dict[int, tuple[int, str]] = {}
+    scope_rows: list[tuple[int, int, str, Decimal | None, str, int | None, list[str] | None]]
+    if scope is None:
+        scope_rows = [
+            (pk, hromada_id, title, cost, currency, beneficiaries, sectors)
+            for pk, _s, _e, cost, currency, beneficiaries, sectors, hromada_id, title in rows
+        ]
+    else:
+        scope_rows = list(
+            scope.order_by().values_list(
+                "pk", "hromada_id", "title_uk", "cost", "currency", "beneficiaries_direct", "sectors"
+            )
+        )
 
+    # Duplicate titles within a hromada.
+    titles: dict[tuple[int, str], int] = defaultdict(int)
     # Sector medians of the cost per direct beneficiary, in hryvnias.
     per_sector: dict[str, list[Decimal]] = defaultdict(list)
-    scope_rows = list(scope.order_by().values_list("pk", "cost", "currency", "beneficiaries_direct", "sectors"))
     unit_cost: dict[int, Decimal] = {}
-    for pk, cost, currency, beneficiaries, sectors in scope_rows:
+    for pk, hromada_id, title, cost, currency, beneficiaries, sectors in scope_rows:
+        key = (hromada_id, normalised_title(title))
+        title_key[pk] = key
+        titles[key] += 1
         if cost is None or not beneficiaries:
             continue
         in_uah = money.convert(cost, currency, "UAH", day, rates=table)
@@ -150,7 +171,8 @@ def check(queryset: QuerySet[Project], *, scope: QuerySet[Project] | None = None
                     break
         if pk not in with_locations:
             warnings.append(QualityWarning(pk, "no_location", _("No location is recorded.")))
-        if len(titles[(hromada_id, normalised_title(title))]) > 1:
+        key = title_key.get(pk) or (hromada_id, normalised_title(title))
+        if titles.get(key, 0) > 1:
             warnings.append(
                 QualityWarning(pk, "duplicate_title", _("Another project of the same hromada has the same title."))
             )

@@ -293,3 +293,71 @@ def test_every_sort_key_works(world: World, clients: dict[str, Client], key: str
         response = clients["anonymous"].get(URL, {"sort": sort})
         assert response.status_code == 200
         assert len(response.context["rows"]) == 2
+
+
+def test_totals_match_a_plain_computation_over_mixed_currencies(world: World) -> None:
+    """The totals summed in the database equal a per-project computation in Python: committed lines
+    (committed, disbursed) in the project's currency plus others converted with the dated rate, the gap
+    never below zero, projects without a cost only counted."""
+    import random
+
+    from vidnova.projects import money
+    from vidnova.projects.models import FinancingLine, Project
+
+    day = datetime.date(2025, 3, 1)
+    rate("EUR", "40.00", datetime.date(2025, 1, 1))
+    rate("USD", "38.00", datetime.date(2025, 2, 1))
+    rate("USD", "99.00", datetime.date(2025, 6, 1))  # after the date: not used
+    rng = random.Random(7)  # noqa: S311 - a seeded mix of test data
+    for i in range(40):
+        financing = [
+            (
+                str(rng.randint(0, 600)),
+                rng.choice(["UAH", "EUR", "USD"]),
+                rng.choice(["committed", "disbursed", "pledged", "identified"]),
+                "x",
+            )
+            for _ in range(rng.randint(0, 3))
+        ]
+        make_project(
+            rng.choice([world.hromada, world.other_hromada]),
+            cost=None if i % 8 == 0 else Decimal(rng.randint(0, 900)) + Decimal("0.25"),
+            currency=rng.choice(["UAH", "EUR", "USD"]),
+            financing=financing,
+        )
+    totals = portfolio.totals(portfolio.portfolio(portfolio.PortfolioFilter()), on=day)
+    expected: dict[str, list[Decimal]] = {}
+    projects = Project.objects.all()
+    for project in projects:
+        if project.cost is None:
+            continue
+        committed = Decimal(0)
+        for line in FinancingLine.objects.filter(project=project, status__in=portfolio.COMMITTED_STATUSES):
+            converted = money.convert(line.amount, line.currency, project.currency, day)
+            assert converted is not None
+            committed += converted
+        row = expected.setdefault(project.currency, [Decimal(0), Decimal(0), Decimal(0), Decimal(0)])
+        row[0] += 1
+        row[1] += project.cost
+        row[2] += committed
+        row[3] += max(project.cost - committed, Decimal(0))
+    assert totals.count == projects.count()
+    assert totals.without_cost == projects.filter(cost__isnull=True).count()
+    got = {t.currency: [Decimal(t.projects), t.cost, t.committed, t.gap] for t in totals.per_currency}
+    assert got == expected
+    assert [t.currency for t in totals.per_currency] == [c for c in ("UAH", "EUR", "USD") if c in expected]
+
+
+def test_quality_with_its_own_scope_matches_a_separate_scope(world: World) -> None:
+    make_project(world.hromada, title_uk="Ремонт  Школи")
+    make_project(world.hromada, title_uk="ремонт школи ")
+    for _ in range(5):
+        make_project(world.hromada, sectors=["health"], cost=Decimal("1000"), beneficiaries_direct=10)
+    make_project(world.hromada, sectors=["health"], cost=Decimal("1000000"), beneficiaries_direct=10)
+    queryset = portfolio.portfolio(portfolio.PortfolioFilter(hromada=world.hromada.katottg))
+    from vidnova.projects.models import Project
+
+    same = quality.check(queryset)
+    separate = quality.check(queryset, scope=Project.objects.filter(hromada=world.hromada))
+    assert same == separate
+    assert {w.code for w in same} >= {"duplicate_title", "cost_per_beneficiary"}
