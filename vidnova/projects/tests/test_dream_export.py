@@ -1,5 +1,5 @@
 """DREAM export: a project in the shape of DREAM's project ("idea") object, checked against the idea
-schema of DREAM's public API description (shared/data/standards/dream/openapi.yaml): its required
+schema of DREAM's public API description (the copy in vidnova/projects/data/dream/): its required
 keys, its enumerations and (the OpenAPI 3.0 schema being JSON Schema) the whole object."""
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from vidnova.projects.oc4ids import select_projects, to_json
 from vidnova.projects.tests.test_oc4ids_export import SECRETS, make_project
 
 # DREAM's API description, in the shared data folder beside the repository (see its PROVENANCE.md).
-OPENAPI = Path(settings.PROJECT_DIR).parent / "shared" / "data" / "standards" / "dream" / "openapi.yaml"
+OPENAPI = Path(settings.PROJECT_DIR) / "vidnova" / "projects" / "data" / "dream" / "openapi.yaml"
 IDEA_PATH = "/marketplace/public/dream/ideas/{id}"
 
 
