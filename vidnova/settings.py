@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "vidnova.plans",
     "vidnova.assessments",
     "vidnova.projects",
+    "vidnova.partnerships",
     "vidnova.api",
 ]
 

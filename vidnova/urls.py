@@ -11,6 +11,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("assessments/", include("vidnova.assessments.urls")),
     path("plans/", include("vidnova.plans.urls")),
     path("projects/", include("vidnova.projects.urls")),
+    path("partnerships/", include("vidnova.partnerships.urls")),
     path("people/", include("vidnova.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("api/", include("vidnova.api.urls")),

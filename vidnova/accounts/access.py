@@ -35,6 +35,7 @@ class Action(enum.StrEnum):
     EDIT = "edit"
     COMMENT = "comment"  # review comments on drafts (plans)
     VALIDATE = "validate"  # accept or return submitted work (assessments)
+    CONTRIBUTE = "contribute"  # add to a shared record without editing it (a partnership's activity log)
     MANAGE_SECURITY_STATUS = "manage_security_status"
     MANAGE_MEMBERS = "manage_members"
     ADMINISTER = "administer"

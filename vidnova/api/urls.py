@@ -5,6 +5,7 @@ from rest_framework.routers import APIRootView, DefaultRouter
 
 from vidnova.api import views
 from vidnova.assessments.api.urls import urlpatterns as instrument_api_urlpatterns
+from vidnova.partnerships.api.urls import urlpatterns as partnership_api_urlpatterns
 from vidnova.plans.api.urls import urlpatterns as plan_api_urlpatterns
 from vidnova.projects.api.urls import urlpatterns as project_api_urlpatterns
 
@@ -26,7 +27,7 @@ urlpatterns = [
     path(
         "v1/",
         include(
-            ([*router.urls, *plan_api_urlpatterns, *instrument_api_urlpatterns, *project_api_urlpatterns], "api"),
+            ([*router.urls, *plan_api_urlpatterns, *instrument_api_urlpatterns, *project_api_urlpatterns, *partnership_api_urlpatterns], "api"),
             namespace="api",
         ),
     ),

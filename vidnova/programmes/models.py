@@ -107,6 +107,7 @@ class OrganisationKind(models.TextChoices):
     HROMADA_COUNCIL = "hromada_council", _("hromada council")
     MILITARY_ADMINISTRATION = "military_administration", _("military administration")
     NGO = "ngo", _("NGO")
+    EXPERT_BODY = "expert_body", _("expert body")
 
 
 class Organisation(TranslatedNameMixin, VersionedModel):
