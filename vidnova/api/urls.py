@@ -27,7 +27,16 @@ urlpatterns = [
     path(
         "v1/",
         include(
-            ([*router.urls, *plan_api_urlpatterns, *instrument_api_urlpatterns, *project_api_urlpatterns, *partnership_api_urlpatterns], "api"),
+            (
+                [
+                    *router.urls,
+                    *plan_api_urlpatterns,
+                    *instrument_api_urlpatterns,
+                    *project_api_urlpatterns,
+                    *partnership_api_urlpatterns,
+                ],
+                "api",
+            ),
             namespace="api",
         ),
     ),
