@@ -140,6 +140,25 @@ def _project_pages() -> tuple[list[str], list[str]]:
     return public, working
 
 
+def _partnership_pages() -> tuple[list[str], list[str]]:
+    """Partnership pages of the demo: the public list, map and partnership page, and the match run and
+    partnership pages as the coordinator works in them."""
+    from vidnova.partnerships.models import MatchRun, Partnership
+
+    run = MatchRun.objects.order_by("pk").first()
+    partnership = Partnership.objects.filter(suggestion__isnull=False).order_by("pk").first()
+    assert run is not None
+    assert partnership is not None
+    public = ["/partnerships/", "/partnerships/map/", f"/partnerships/{partnership.pk}/"]
+    working = [
+        "/partnerships/",
+        "/partnerships/map/",
+        f"/partnerships/matching/{run.pk}/",
+        f"/partnerships/{partnership.pk}/",
+    ]
+    return public, working
+
+
 @pytest.fixture
 def axe_page(browser: Browser, live_server: Any, transactional_db: None) -> Iterator[tuple[Page, str]]:
     context = browser.new_context(bypass_csp=True, viewport={"width": 1280, "height": 900})
@@ -183,7 +202,9 @@ def test_public_pages_meet_wcag_aa(axe_page: tuple[Page, str], demo: None, langu
     page, base_url = axe_page
     public_plan_pages, _working = _plan_pages()
     public_project_pages, _working_projects = _project_pages()
-    assert _check(page, base_url, PUBLIC_PAGES + public_plan_pages + public_project_pages, language) == {}
+    public_partnership_pages, _working_partnerships = _partnership_pages()
+    paths = PUBLIC_PAGES + public_plan_pages + public_project_pages + public_partnership_pages
+    assert _check(page, base_url, paths, language) == {}
 
 
 def test_signed_in_pages_meet_wcag_aa(axe_page: tuple[Page, str], demo: None) -> None:
@@ -195,4 +216,6 @@ def test_signed_in_pages_meet_wcag_aa(axe_page: tuple[Page, str], demo: None) ->
     page.wait_for_url(lambda url: "/accounts/login/" not in url)
     _public, plan_pages = _plan_pages()
     _public_projects, project_pages = _project_pages()
-    assert _check(page, base_url, SIGNED_IN_PAGES + plan_pages + _assessment_pages() + project_pages, "uk") == {}
+    _public_partnerships, partnership_pages = _partnership_pages()
+    paths = SIGNED_IN_PAGES + plan_pages + _assessment_pages() + project_pages + partnership_pages
+    assert _check(page, base_url, paths, "uk") == {}

@@ -39,6 +39,7 @@ from vidnova.assessments.demo import create_demo_assessments
 from vidnova.assessments.models import InstrumentVersion
 from vidnova.assessments.services import instrument_load_default
 from vidnova.audit.services import record
+from vidnova.partnerships.demo import create_demo_partnerships
 from vidnova.plans.demo import create_demo_plans
 from vidnova.programmes import services
 from vidnova.programmes.models import Field, Organisation, OrganisationKind, Participation, Phase, Programme
@@ -413,6 +414,7 @@ def demo_create(*, password: str = DEFAULT_PASSWORD) -> DemoResult:
             created.append(f"assessment instrument: {instrument}")
         create_demo_assessments(programme=programme, version=instrument, users=users, created=created)
         create_demo_projects(programme=programme, users=users, created=created)
+        create_demo_partnerships(programme=programme, users=users, organisations=organisations, created=created)
 
     hromada_scope = f"{member_hromada.name_latin} / {member_hromada.name_uk} ({member_hromada.katottg})"
     scopes = {

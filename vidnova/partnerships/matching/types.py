@@ -41,6 +41,18 @@ REASON_FULL = "full"  # the suitable offers have no places left before the run
 REASON_OUTSCORED = "outscored"  # suitable offers' places went to pairs with higher scores
 REASON_NOT_AVAILABLE = "not_available"  # suitable offers are not available on the run's start date
 
+# Modes that send partner staff into the hromada (models.MODES_IN_HROMADA, repeated here so the engine
+# stays free of Django) and the security statuses under which they are impossible.
+MODES_IN_HROMADA = frozenset({"expert_mission"})
+BLOCKING_STATUSES = frozenset({"active_hostilities", "temporarily_occupied"})
+
+# Fairness groups: hromada type and population band ("unknown" when the registry has none).
+FAIRNESS_TYPE = "type"
+FAIRNESS_POPULATION = "population"
+FAIRNESS_DIMENSIONS = (FAIRNESS_TYPE, FAIRNESS_POPULATION)
+HROMADA_TYPES = ("urban", "settlement", "rural")
+GROUP_UNKNOWN = "unknown"
+
 
 @dataclass(frozen=True)
 class NeedInput:
@@ -185,6 +197,18 @@ def population_band(population: int | None) -> str:
         if population >= low and (high is None or population < high):
             return code
     return "unknown"
+
+
+def type_group(hromada_type: str) -> str:
+    """The fairness group of a hromada type ("" and unknown codes → "unknown")."""
+    return hromada_type if hromada_type in HROMADA_TYPES else GROUP_UNKNOWN
+
+
+def groups_of(dimension: str) -> tuple[str, ...]:
+    """Every group of a fairness dimension, in the order tables show them ("unknown" last)."""
+    if dimension == FAIRNESS_TYPE:
+        return (*HROMADA_TYPES, GROUP_UNKNOWN)
+    return (*(code for code, _low, _high in POPULATION_BANDS), GROUP_UNKNOWN)
 
 
 def as_date(value: str | datetime.date) -> datetime.date:
