@@ -94,10 +94,13 @@ def visit(browser: Browser, live_server: Any, transactional_db: None) -> Iterato
 
 @pytest.fixture
 def registry(transactional_db: None) -> None:
-    """The real registry, loaded with the real loader (the live server needs committed rows)."""
+    """The real registry, loaded with the real loader (the live server needs committed rows), and the
+    partnership themes that migration 0002 seeded (an earlier browser test's flush emptied them)."""
+    from vidnova.partnerships.demo import ensure_themes
     from vidnova.registry.services import registry_load
 
     registry_load(acting_user=None)
+    ensure_themes([])
 
 
 @pytest.fixture

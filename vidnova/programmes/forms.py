@@ -52,7 +52,7 @@ class ParticipationAddForm(forms.Form):
     joined_on = forms.DateField(
         label=_("Joined on (optional)"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("The date the hromada joined the phase, if known."),
     )
 

@@ -201,8 +201,27 @@ def hromada_detail(request: HttpRequest, katottg: str) -> HttpResponse:
         "plans": plans_of_hromada(request.user, hromada),
         "can_create_plan": access.can(request.user, Action.EDIT, hromada),
         **_assessment_context(request, hromada),
+        **_partnership_context(request, hromada),
     }
     return render(request, "registry/hromada_detail.html", context)
+
+
+def _partnership_context(request: HttpRequest, hromada: Hromada) -> dict[str, Any]:
+    """Its partnerships (public records) and, for those who may read them, its needs for partner
+    expertise in each programme it takes part in."""
+    from vidnova.partnerships.models import Need
+    from vidnova.partnerships.selectors.partnerships import visible_partnerships
+
+    programmes = {participation.phase.programme for participation in selectors.participations_of(hromada)}
+    needs_programmes = [
+        programme
+        for programme in sorted(programmes, key=lambda item: item.name_uk)
+        if access.can(request.user, Action.VIEW_PRIVATE, Need(programme=programme, hromada=hromada))
+    ]
+    return {
+        "partnerships": list(visible_partnerships(request.user, {"hromada": hromada})),
+        "needs_programmes": needs_programmes,
+    }
 
 
 def _assessment_context(request: HttpRequest, hromada: Hromada) -> dict[str, Any]:

@@ -57,7 +57,7 @@ class MatchRunForm(forms.Form):
     starts_on = forms.DateField(
         label=_("Partnerships would start on"),
         help_text=_("Offers must be available on this day; the hromadas' security status is read on it."),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"invalid": _("Give the date as YYYY-MM-DD, for example 2026-09-01.")},
     )
     theme = _weight(

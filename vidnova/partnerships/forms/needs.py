@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from vidnova.partnerships.forms.offers import grouped_theme_choices, mode_choices
 from vidnova.partnerships.models import NeedSeverity, NeedStatus
@@ -23,7 +24,7 @@ SOURCE_CHOICES = [
 
 class NeedFilterForm(forms.Form):
     theme = forms.ChoiceField(label=_("Theme"), required=False)
-    field = forms.ChoiceField(label=_("Field"), required=False)
+    field = forms.ChoiceField(label=pgettext_lazy("programme field filter", "Field"), required=False)
     source = forms.ChoiceField(label=_("Source"), required=False)
     oblast = forms.ChoiceField(label=_("Oblast"), required=False)
     type = forms.ChoiceField(label=_("Type of hromada"), required=False)

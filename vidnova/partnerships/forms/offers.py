@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from vidnova.partnerships.models import MAX_OFFER_CAPACITY, WORKING_LANGUAGES, OfferMode, OfferStatus, Theme
 from vidnova.partnerships.selectors.offers import FIELD_NAMES, field_name, language_choices
@@ -49,7 +50,7 @@ def mode_choices() -> list[tuple[str, str]]:
 
 class OfferFilterForm(forms.Form):
     theme = forms.ChoiceField(label=_("Theme"), required=False)
-    field = forms.ChoiceField(label=_("Field"), required=False)
+    field = forms.ChoiceField(label=pgettext_lazy("programme field filter", "Field"), required=False)
     mode = forms.ChoiceField(label=_("Mode"), required=False)
     language = forms.ChoiceField(label=_("Language"), required=False)
     country = forms.ChoiceField(label=_("Country of the organisation"), required=False)

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from conftest import World
 from vidnova.partnerships.matching.types import Weights
@@ -74,6 +75,15 @@ def test_list_access(world: World, clients: dict[str, Client]) -> None:
         assert clients[name].get(url).status_code == 404, name
     assert clients["anonymous"].get(url).status_code == 302
     assert clients["coordinator"].get("/partnerships/programmes/nope/matching/").status_code == 404
+
+
+def test_the_start_date_defaults_to_today_in_the_format_a_date_input_reads(
+    world: World, clients: dict[str, Client]
+) -> None:
+    # A localised value ("02.12.2026") would leave the browser's date input empty.
+    clients["coordinator"].cookies["vidnova_language"] = "uk"
+    response = clients["coordinator"].get(_list_url(world))
+    assert f'name="starts_on" value="{timezone.localdate().isoformat()}"' in response.content.decode()
 
 
 def test_list_prefills_the_weights_from_the_query(world: World, clients: dict[str, Client]) -> None:

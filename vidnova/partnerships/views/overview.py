@@ -22,7 +22,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_GET
 
 from vidnova.accounts import access
@@ -89,7 +89,9 @@ def _blank(choices: Sequence[tuple[Any, Any]]) -> list[tuple[Any, Any]]:
 class PartnershipFilterForm(forms.Form):
     programme = forms.ChoiceField(label=gettext_lazy("Programme"), required=False)
     theme = forms.ChoiceField(label=gettext_lazy("Theme"), required=False)
-    field = forms.TypedChoiceField(label=gettext_lazy("Field"), required=False, coerce=int, empty_value=None)
+    field = forms.TypedChoiceField(
+        label=pgettext_lazy("programme field filter", "Field"), required=False, coerce=int, empty_value=None
+    )
     status = forms.ChoiceField(label=gettext_lazy("Status"), required=False)
     oblast = forms.ChoiceField(label=gettext_lazy("Oblast"), required=False)
     country = forms.ChoiceField(label=gettext_lazy("Partner country"), required=False)
