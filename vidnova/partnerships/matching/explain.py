@@ -261,9 +261,13 @@ def _theme_text(facts: Mapping[str, Any], offer_id: Any, ctx: ExplainContext) ->
         sources = [_source_text(source) for source in entry.get("sources") or []]
         name = theme_name(str(entry.get("theme", "")), ctx)
         parts.append(gettext("{theme}: {sources}").format(theme=name, sources="; ".join(sources)) if sources else name)
-    closing = ngettext("{organisation} offers it.", "{organisation} offers all {count}.", len(themes)).format(
-        organisation=organisation, count=len(themes)
-    )
+    # "It" for one theme is a different sentence, not a plural form (Ukrainian's "one" form also covers 21).
+    if len(themes) == 1:
+        closing = gettext("{organisation} offers it.").format(organisation=organisation)
+    else:
+        closing = ngettext(
+            "{organisation} offers all {count} of them.", "{organisation} offers all {count} of them.", len(themes)
+        ).format(organisation=organisation, count=len(themes))
     return gettext("{themes}. {closing}").format(themes=" · ".join(parts), closing=closing)
 
 
@@ -417,10 +421,13 @@ def suggestion_summary(suggestion_row: Any, ctx: ExplainContext) -> str:
     title = ctx.offer_titles.get(int(offer_id)) if offer_id is not None else None
     organisation = organisation_name(offer_id, ctx, str(theme_facts.get("organisation_name") or ""))
     offer = gettext("“{title}”").format(title=title) if title else gettext("offer #{id}").format(id=offer_id)
+    # Places are counted after this run's suggestions: accepting them all leaves this many open.
     if places:
-        left = ngettext("{count} place left", "{count} places left", places).format(count=places)
+        left = ngettext("{count} place left after this run", "{count} places left after this run", places).format(
+            count=places
+        )
     else:
-        left = gettext("no places left")
+        left = gettext("this run fills its last place")
     text = gettext("{need}; {organisation} offers {offer}, {places}").format(
         need=need, organisation=organisation, offer=offer, places=left
     )
@@ -500,11 +507,14 @@ def _outscored_text(facts: Mapping[str, Any], ctx: ExplainContext) -> str:
     score = _number(facts.get("score"), 2)
     suitable = int(facts.get("eligible_offers") or 1)
     lowest = facts.get("lowest_score")
-    first = ngettext(
-        "Its only suitable offer was filled by other hromadas.",
-        "All {count} suitable offers were filled by other hromadas.",
-        suitable,
-    ).format(count=suitable)
+    if suitable == 1:
+        first = gettext("Its only suitable offer was filled by other hromadas.")
+    else:
+        first = ngettext(
+            "All {count} suitable offers were filled by other hromadas.",
+            "All {count} suitable offers were filled by other hromadas.",
+            suitable,
+        ).format(count=suitable)
     if lowest is None:
         return first
     holders = [hromada_name(hromada_id, ctx) for hromada_id in facts.get("lowest_hromada_ids") or []]

@@ -25,7 +25,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
 from vidnova.accounts.access import Action, AnyUser, require
 from vidnova.accounts.models import User
@@ -149,8 +149,10 @@ def constraint_set(
             )
             left = max(offer.capacity - places_taken([offer.pk]).get(offer.pk, 0), 0)
             if locks > left and "offer" not in errors:
-                errors["offer"] = gettext(
-                    "“%(offer)s” has %(left)s places left and %(locks)s locks; remove a lock or choose another offer."
+                errors["offer"] = ngettext(
+                    "“%(offer)s” has %(left)s place left and %(locks)s locks; remove a lock or choose another offer.",
+                    "“%(offer)s” has %(left)s places left and %(locks)s locks; remove a lock or choose another offer.",
+                    left,
                 ) % {"offer": offer, "left": left, "locks": locks}
         if errors:
             raise ValidationError(errors)

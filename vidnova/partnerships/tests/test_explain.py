@@ -106,7 +106,7 @@ def test_theme_text_names_dimension_score_threshold_sources_and_partner() -> Non
         "Crisis planning and crisis management: project idea BU-12 “Shelter network”; need entered by hand (medium)"
         in text
     )
-    assert text.endswith("Safety Region Utrecht offers all 2.")
+    assert text.endswith("Safety Region Utrecht offers all 2 of them.")
 
 
 def test_theme_text_accepts_the_dataclass_and_falls_back_to_names_in_the_facts() -> None:
@@ -243,10 +243,10 @@ def test_suggestion_summary_like_the_issue_example() -> None:
         "places_left": 2,
     }
     assert explain.suggestion_summary(row, CTX) == (
-        "Civil protection dimension at 22/100; Safety Region Utrecht offers “Crisis planning coaching”, 2 places left"
+        "Civil protection dimension at 22/100; Safety Region Utrecht offers “Crisis planning coaching”, 2 places left after this run"
     )
     row.update(places_left=0, locked=True)
-    assert explain.suggestion_summary(row, CTX).endswith("no places left (locked in by a coordinator)")
+    assert explain.suggestion_summary(row, CTX).endswith("this run fills its last place (locked in by a coordinator)")
 
 
 def test_suggestion_summary_from_the_engine_result_and_without_assessment() -> None:
@@ -275,7 +275,7 @@ def test_suggestion_summary_from_the_engine_result_and_without_assessment() -> N
     )
     suggestion = engine.match(MatchInput((hromada,), (offer,), Weights())).suggestions[0]
     assert explain.suggestion_summary(suggestion, CTX) == (
-        "Crisis planning and crisis management sought by project idea BU-12; Rheden offers “Shelter audit”, 2 places left"
+        "Crisis planning and crisis management sought by project idea BU-12; Rheden offers “Shelter audit”, 2 places left after this run"
     )
     assert explain.suggestion_summary(dataclasses.asdict(suggestion), CTX) == explain.suggestion_summary(
         suggestion, CTX

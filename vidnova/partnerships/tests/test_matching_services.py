@@ -119,7 +119,7 @@ def test_constraint_refusals(world: World) -> None:
     # More locks on the offer than its places left (1 place, 1 lock already).
     errors = attempt(hromada=setup.second)
     assert errors["offer"] == [
-        "“Crisis planning coaching” has 1 places left and 2 locks; remove a lock or choose another offer."
+        "“Crisis planning coaching” has 1 place left and 2 locks; remove a lock or choose another offer."
     ]
     # A rule-out of another pair is no contradiction.
     services.constraint_set(
