@@ -100,6 +100,33 @@ def assessment_pages() -> list[tuple[str, str, str]]:
     ]
 
 
+def partnership_pages(programme_slug: str) -> list[tuple[str, str] | tuple[str, str, str]]:
+    """The partnerships area with the demo's offers, match run and partnership."""
+    from vidnova.partnerships.models import MatchRun, Partnership
+
+    run = MatchRun.objects.order_by("pk").first()
+    partnership = Partnership.objects.order_by("-pk").first()
+    if run is None or partnership is None:
+        raise SystemExit("The demo created no match run or no partnership.")
+    return [
+        ("Partnerships list", "/partnerships/"),
+        ("Partnerships map (Ukraine and the Netherlands)", "/partnerships/map/"),
+        ("Expertise offers", "/partnerships/offers/"),
+        (
+            "Needs of the programme's hromadas (coordinator)",
+            f"/partnerships/programmes/{programme_slug}/needs/",
+            COORDINATOR,
+        ),
+        (
+            "Matching: runs and constraints (coordinator)",
+            f"/partnerships/programmes/{programme_slug}/matching/",
+            COORDINATOR,
+        ),
+        ("Match run with explanations (coordinator)", f"/partnerships/matching/{run.pk}/", COORDINATOR),
+        ("Partnership with activity log (coordinator)", f"/partnerships/{partnership.pk}/", COORDINATOR),
+    ]
+
+
 def pages() -> list[tuple[str, str] | tuple[str, str, str]]:
     from vidnova.plans.models import Plan, PlanState
     from vidnova.programmes.models import Programme
@@ -115,6 +142,7 @@ def pages() -> list[tuple[str, str] | tuple[str, str, str]]:
         ("Assessment instruments", "/assessments/instruments/"),
         ("Default instrument (questionnaire preview)", "/assessments/instruments/vidnova_default_assessment/"),
         *assessment_pages(),
+        *partnership_pages(programme.slug),
         ("Plan list", "/plans/"),
         ("Public plan page", f"/plans/{adopted.pk}/public/"),
         ("Plan overview (coordinator)", f"/plans/{drafting.pk}/", COORDINATOR),

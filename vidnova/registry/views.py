@@ -36,6 +36,7 @@ from vidnova.audit.selectors import history_for_hromada
 from vidnova.core.exceptions import EditConflict, ImportRejected
 from vidnova.core.types import AuthenticatedHttpRequest
 from vidnova.plans.selectors.plans import plans_of_hromada
+from vidnova.programmes.models import Participation
 from vidnova.registry import map as svg_map
 from vidnova.registry import selectors, services
 from vidnova.registry.forms import (
@@ -175,6 +176,7 @@ def hromada_detail(request: HttpRequest, katottg: str) -> HttpResponse:
     current = _current_period(periods, today)
     settlements = selectors.settlements_of(hromada)
     can_manage = access.can(request.user, Action.MANAGE_SECURITY_STATUS, hromada)
+    participations = list(selectors.participations_of(hromada))
     context: dict[str, Any] = {
         "nav": "hromadas",
         "hromada": hromada,
@@ -182,7 +184,7 @@ def hromada_detail(request: HttpRequest, katottg: str) -> HttpResponse:
         "facts": _facts(hromada),
         "current": current,
         "periods": periods,
-        "participations": list(selectors.participations_of(hromada)),
+        "participations": participations,
         "organisations": list(selectors.organisations_of(hromada)),
         "settlements": list(settlements[:SETTLEMENTS_SHOWN]),
         "settlement_count": settlements.count(),
@@ -201,18 +203,18 @@ def hromada_detail(request: HttpRequest, katottg: str) -> HttpResponse:
         "plans": plans_of_hromada(request.user, hromada),
         "can_create_plan": access.can(request.user, Action.EDIT, hromada),
         **_assessment_context(request, hromada),
-        **_partnership_context(request, hromada),
+        **_partnership_context(request, hromada, participations),
     }
     return render(request, "registry/hromada_detail.html", context)
 
 
-def _partnership_context(request: HttpRequest, hromada: Hromada) -> dict[str, Any]:
+def _partnership_context(request: HttpRequest, hromada: Hromada, participations: list[Participation]) -> dict[str, Any]:
     """Its partnerships (public records) and, for those who may read them, its needs for partner
     expertise in each programme it takes part in."""
     from vidnova.partnerships.models import Need
     from vidnova.partnerships.selectors.partnerships import visible_partnerships
 
-    programmes = {participation.phase.programme for participation in selectors.participations_of(hromada)}
+    programmes = {participation.phase.programme for participation in participations}
     needs_programmes = [
         programme
         for programme in sorted(programmes, key=lambda item: item.name_uk)

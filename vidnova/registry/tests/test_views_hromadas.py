@@ -18,6 +18,7 @@ from conftest import World
 from vidnova.programmes.models import Organisation
 from vidnova.registry.models import Hromada, SecurityStatus, UnitFormerName
 from vidnova.testing.factories import SecurityStatusPeriodFactory
+from vidnova.testing.partnerships import make_partnership
 
 BUCHANSKA = "UA32080070000050759"
 SAMARIVSKA = "UA12100070000011492"  # formerly Новомосковська (Novomoskovska)
@@ -335,7 +336,9 @@ def test_detail_queries_are_bounded(
             kind="ngo", hromada=world.hromada, name_uk=f"Організація {number}", name_en=f"Organisation {number}"
         )
         organisation.programmes.add(world.programme)
-    with django_assert_max_num_queries(14):
+        make_partnership(world.programme, world.hromada, organisation, title=f"Partnership {number}")
+    # Three more than before partnerships came: the partnerships with their partners and themes.
+    with django_assert_max_num_queries(17):
         response = clients["coordinator"].get(world.hromada.get_absolute_url())
     assert response.status_code == 200
     assert len(response.context["periods"]) == 4
