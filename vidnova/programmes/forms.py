@@ -121,3 +121,28 @@ class OrganisationForm(forms.Form):
 
     def clean_country(self) -> str:
         return str(self.cleaned_data["country"]).strip().upper()
+
+
+class OrganisationCreateForm(OrganisationForm):
+    """A new organisation in a programme: the profile fields without a version."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["version"]
+
+    @classmethod
+    def initial_from_query(cls, query: Any) -> dict[str, Any]:
+        """Start from a Dutch municipality of the registry (``?municipality=GM0344``) or a kind."""
+        code = str(query.get("municipality", "")).strip().upper()
+        municipality = DutchMunicipality.objects.filter(cbs_code=code).first() if code else None
+        if municipality is not None:
+            return {
+                "kind": OrganisationKind.DUTCH_MUNICIPALITY,
+                "name_uk": f"Муніципалітет {municipality.name}",
+                "name_en": f"Municipality of {municipality.name}",
+                "name_nl": f"Gemeente {municipality.name}",
+                "country": "NL",
+                "dutch_municipality": municipality.cbs_code,
+            }
+        kind = str(query.get("kind", ""))
+        return {"kind": kind, "country": "NL"} if kind in OrganisationKind.values else {}

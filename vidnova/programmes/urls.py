@@ -11,6 +11,7 @@ urlpatterns = [
     path("organisations/<int:organisation_id>/edit/", views.organisation_edit, name="organisation-edit"),
     path("<slug:slug>/", views.programme_detail, name="programme-detail"),
     path("<slug:slug>/participants/", views.participation_add, name="participation-add"),
+    path("<slug:slug>/organisations/new/", views.organisation_create, name="organisation-create"),
     path(
         "<slug:slug>/participants/<int:participation_id>/remove/",
         views.participation_remove,

@@ -20,7 +20,7 @@ from vidnova.audit.selectors import history_for, history_for_programme
 from vidnova.core.exceptions import EditConflict
 from vidnova.core.types import AuthenticatedHttpRequest
 from vidnova.programmes import selectors, services
-from vidnova.programmes.forms import OrganisationForm, ParticipationAddForm
+from vidnova.programmes.forms import OrganisationCreateForm, OrganisationForm, ParticipationAddForm
 from vidnova.programmes.models import Organisation, Participation, Programme
 
 PROGRAMMES_PER_PAGE = 25
@@ -169,6 +169,52 @@ def organisation_edit(request: AuthenticatedHttpRequest, organisation_id: int) -
             messages.success(request, _("The organisation was saved."))
             return HttpResponseRedirect(reverse("programmes:organisation-detail", kwargs={"organisation_id": saved.pk}))
     return _organisation_form_page(request, organisation, form, status=400)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def organisation_create(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    """A new organisation taking part in the programme (a partner municipality, a safety region, …);
+    programme staff only."""
+    programme = access.get_for_user(request.user, selectors.programme_by_slug(slug), Action.EDIT)
+    if request.method != "POST":
+        form = OrganisationCreateForm(initial=OrganisationCreateForm.initial_from_query(request.GET))
+        return _organisation_create_page(request, programme, form)
+    form = OrganisationCreateForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            organisation = services.organisation_create(
+                acting_user=request.user,
+                kind=data["kind"],
+                name_uk=data["name_uk"],
+                name_en=data["name_en"],
+                name_nl=data["name_nl"],
+                country=data["country"],
+                website=data["website"],
+                hromada=data["hromada"],
+                dutch_municipality=data["dutch_municipality"],
+                programmes=[programme],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(organisation)s now takes part in %(programme)s.")
+                % {"organisation": organisation.name, "programme": programme.name},
+            )
+            return HttpResponseRedirect(
+                reverse("programmes:organisation-detail", kwargs={"organisation_id": organisation.pk})
+            )
+    return _organisation_create_page(request, programme, form, status=400)
+
+
+def _organisation_create_page(
+    request: HttpRequest, programme: Programme, form: OrganisationCreateForm, *, status: int = 200
+) -> HttpResponse:
+    context = {"nav": "programmes", "programme": programme, "form": form}
+    return render(request, "programmes/organisation_create.html", context, status=status)
 
 
 def _organisation_form_page(

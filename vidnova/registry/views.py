@@ -35,6 +35,7 @@ from vidnova.assessments.selectors.results import visible_assessments
 from vidnova.audit.selectors import history_for_hromada
 from vidnova.core.exceptions import EditConflict, ImportRejected
 from vidnova.core.types import AuthenticatedHttpRequest
+from vidnova.partnerships.selectors.common import staff_programmes
 from vidnova.plans.selectors.plans import plans_of_hromada
 from vidnova.programmes.models import Participation
 from vidnova.registry import map as svg_map
@@ -473,10 +474,18 @@ def municipality_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def municipality_detail(request: HttpRequest, cbs_code: str) -> HttpResponse:
     municipality = access.get_for_user(request.user, selectors.municipalities(), cbs_code=cbs_code.upper())
+    organisations = list(selectors.organisations_of_municipality(municipality))
     context = {
         "nav": "municipalities",
         "municipality": municipality,
-        "organisations": list(selectors.organisations_of_municipality(municipality)),
+        "organisations": organisations,
+        # Programme staff may add the municipality as a partner organisation of their programmes
+        # (those it does not take part in yet).
+        "staff_programmes": [
+            programme
+            for programme in staff_programmes(request.user)
+            if not any(programme in organisation.programmes.all() for organisation in organisations)
+        ],
     }
     return render(request, "registry/municipality_detail.html", context)
 

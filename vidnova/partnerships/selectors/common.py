@@ -39,3 +39,12 @@ def partnership_programmes(user: AnyUser) -> list[ProgrammeLink]:
         condition |= Q(phases__hromadas__in=roles.hromada_member_of)
     programmes = Programme.objects.filter(condition).distinct().order_by("name_uk")
     return [ProgrammeLink(programme, programme.pk in matching) for programme in programmes]
+
+
+def staff_programmes(user: AnyUser) -> list[Programme]:
+    """Programmes the user runs (administrator or coordinator): they add partner organisations there."""
+    if not user.is_authenticated:
+        return []
+    if user.is_superuser:
+        return list(Programme.objects.order_by("name_uk"))
+    return list(Programme.objects.filter(pk__in=roles_of(user).programme_staff_of).order_by("name_uk"))

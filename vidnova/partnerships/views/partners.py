@@ -27,6 +27,7 @@ from vidnova.core.exceptions import EditConflict
 from vidnova.core.types import AuthenticatedHttpRequest
 from vidnova.partnerships.forms.offers import ContactForm, PartnerFilterForm
 from vidnova.partnerships.models import ExpertiseOffer, OfferStatus, PartnerContact, Partnership
+from vidnova.partnerships.selectors.common import staff_programmes
 from vidnova.partnerships.selectors.offers import (
     PARTNER_KINDS,
     organisation_languages,
@@ -88,6 +89,7 @@ def partner_list(request: HttpRequest) -> HttpResponse:
             filtered=any(params.values()),
             clear_url=base,
             municipality_count=DutchMunicipality.objects.count(),
+            staff_programmes=staff_programmes(request.user),
         ),
     )
 
