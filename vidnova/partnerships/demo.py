@@ -66,7 +66,7 @@ from vidnova.partnerships.services.matching import (
 from vidnova.partnerships.services.needs import need_create, profile_save
 from vidnova.partnerships.services.offers import offer_create
 from vidnova.partnerships.services.partnerships import agreement_add, partnership_create, partnership_transition
-from vidnova.programmes.models import Organisation, Programme
+from vidnova.programmes.models import Organisation, OrganisationKind, Programme
 from vidnova.registry.models import Hromada
 
 # The demo partners by their stable keys in vidnova.programmes.demo.ORGANISATIONS (names may be
@@ -573,6 +573,7 @@ def create_demo_partnerships(
             )
             if suggestion is not None:
                 _accepted(suggestion, coordinator, editor, created)
+            _accepted_with_a_dutch_municipality(run, coordinator, created)
 
 
 def _history(
@@ -630,6 +631,24 @@ def _history(
         note="Phase 1 ended in March 2024.",
     )
     created.append(f"partnership {HISTORY_TITLE}")
+
+
+def _accepted_with_a_dutch_municipality(run: MatchRun, coordinator: User, created: list[str]) -> None:
+    """The best pending match with a Dutch municipality is accepted too and stays proposed: a
+    partnership being prepared, and one that shows on both halves of the map."""
+    dutch = MatchSuggestion.objects.filter(
+        run=run, locked=False, offer__organisation__kind=OrganisationKind.DUTCH_MUNICIPALITY
+    ).order_by("-score", "pk")
+    if dutch.filter(decision=Decision.ACCEPTED).exists():
+        return
+    suggestion = dutch.filter(decision=Decision.PENDING).first()
+    if suggestion is None:
+        return
+    accepted = suggestion_accept(
+        acting_user=coordinator, suggestion=suggestion, note="Both sides want to meet; memorandum in preparation."
+    )
+    Partnership.objects.filter(pk=accepted.pk).update(is_demo=True)
+    created.append(f"partnership {accepted.title}")
 
 
 def _accepted(suggestion: MatchSuggestion, coordinator: User, editor: User, created: list[str]) -> None:

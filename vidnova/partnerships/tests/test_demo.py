@@ -126,7 +126,11 @@ def test_demo_partnerships() -> None:
     accepted = run.suggestions.get(hromada=locked.hromada, offer=locked.offer)
     assert accepted.locked
     assert accepted.decision == Decision.ACCEPTED
-    assert run.suggestions.exclude(pk=accepted.pk).filter(decision=Decision.PENDING).count() == len(suggestions) - 1
+    # The best match with a Dutch municipality is accepted too and stays proposed (it shows on the map).
+    proposed = run.suggestions.exclude(pk=accepted.pk).get(decision=Decision.ACCEPTED)
+    assert proposed.offer.organisation.kind == "dutch_municipality"
+    assert Partnership.objects.get(suggestion=proposed).status == PartnershipStatus.PROPOSED
+    assert run.suggestions.filter(decision=Decision.PENDING).count() == len(suggestions) - 2
 
     # The accepted suggestion became an active partnership with a signed tripartite memorandum.
     partnership = Partnership.objects.get(suggestion=accepted)
@@ -166,7 +170,7 @@ def test_demo_partnerships_run_twice_without_creating_anything() -> None:
     assert any(line.startswith("match run Demo match run") for line in first.created)
     before = _counts()
     assert before["runs"] == 1
-    assert before["partnerships"] == 2
+    assert before["partnerships"] == 3  # the active one, the proposed one and the closed phase-1 one
 
     second = demo.demo_create(password=PASSWORD)
     assert second.created == []
