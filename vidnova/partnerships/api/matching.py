@@ -85,42 +85,26 @@ class MatchOfferRefSerializer(serializers.ModelSerializer[ExpertiseOffer]):
         return offer.organisation.name
 
 
+def _weight_field(default: int, help_text: Any) -> serializers.IntegerField:
+    """A match-run weight: a whole number from 0 to 100."""
+    return serializers.IntegerField(min_value=0, max_value=100, default=default, help_text=help_text)
+
+
 class MatchWeightsSerializer(serializers.Serializer[Any]):
-    theme = serializers.IntegerField(
-        min_value=0,
-        max_value=100,
-        default=DEFAULT_WEIGHTS.theme,
-        help_text=_("Weight of theme fit (offers on the hromada's need themes, more for severe needs), 0–100."),
+    theme = _weight_field(
+        DEFAULT_WEIGHTS.theme,
+        _("Weight of theme fit (offers on the hromada's need themes, more for severe needs), 0–100."),
     )
-    mode = serializers.IntegerField(
-        min_value=0,
-        max_value=100,
-        default=DEFAULT_WEIGHTS.mode,
-        help_text=_("Weight of modes (a mode the hromada prefers and that is possible under its security status)."),
+    mode = _weight_field(
+        DEFAULT_WEIGHTS.mode,
+        _("Weight of modes (a mode the hromada prefers and that is possible under its security status)."),
     )
-    language = serializers.IntegerField(
-        min_value=0,
-        max_value=100,
-        default=DEFAULT_WEIGHTS.language,
-        help_text=_("Weight of a shared working language (Ukrainian most)."),
-    )
-    ties = serializers.IntegerField(
-        min_value=0,
-        max_value=100,
-        default=DEFAULT_WEIGHTS.ties,
-        help_text=_("Weight of existing ties (earlier partnerships between the two)."),
-    )
-    size = serializers.IntegerField(
-        min_value=0,
-        max_value=100,
-        default=DEFAULT_WEIGHTS.size,
-        help_text=_("Weight of similar population."),
-    )
-    fairness = serializers.IntegerField(
-        min_value=0,
-        max_value=100,
-        default=DEFAULT_WEIGHTS.fairness,
-        help_text=_(
+    language = _weight_field(DEFAULT_WEIGHTS.language, _("Weight of a shared working language (Ukrainian most)."))
+    ties = _weight_field(DEFAULT_WEIGHTS.ties, _("Weight of existing ties (earlier partnerships between the two)."))
+    size = _weight_field(DEFAULT_WEIGHTS.size, _("Weight of similar population."))
+    fairness = _weight_field(
+        DEFAULT_WEIGHTS.fairness,
+        _(
             "Fairness weight: extra points for hromadas of groups (type, population band) matched less often "
             "than the average; 0 switches it off."
         ),
